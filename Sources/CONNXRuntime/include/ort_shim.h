@@ -1,0 +1,48 @@
+#ifndef POSEPIPE_ORT_SHIM_H
+#define POSEPIPE_ORT_SHIM_H
+
+// A narrow, Swift-friendly face over ONNX Runtime's C API. It names none of ONNX Runtime's
+// own types, so Swift code imports this header without the fetched one, and the library is
+// loaded with dlopen: a missing runtime becomes a clear error instead of a loader failure.
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Loads the shared library at `library_path` and creates the process-wide environment.
+/// Safe to call more than once and from several threads; only the first call loads.
+/// Returns 0 on success, otherwise writes a message into `error`.
+int pp_ort_init(const char *library_path, char *error, size_t error_size);
+
+/// The loaded runtime's version string, or "" before a successful `pp_ort_init`.
+const char *pp_ort_version(void);
+
+typedef struct pp_ort_session pp_ort_session;
+
+/// Opens a model with its own intra-op thread count; NULL on failure with `error` filled.
+pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads,
+                                    char *error, size_t error_size);
+
+void pp_ort_session_close(pp_ort_session *session);
+
+/// Number of elements of dimension `dim` of input 0, -1 when dynamic, -2 when unknown.
+int64_t pp_ort_session_input_dim(const pp_ort_session *session, size_t dim);
+
+/// Runs one float32 input into caller-owned float32 output buffers of known shapes.
+/// Returns 0 on success, otherwise writes a message into `error`.
+int pp_ort_run(pp_ort_session *session,
+               const char *input_name, const float *input,
+               const int64_t *input_shape, size_t input_rank,
+               size_t output_count, const char *const *output_names,
+               float *const *output_data,
+               const int64_t *output_shapes, const size_t *output_ranks,
+               char *error, size_t error_size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

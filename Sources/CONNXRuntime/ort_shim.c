@@ -1,0 +1,178 @@
+#include "ort_shim.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <onnxruntime_c_api.h>
+
+struct pp_ort_session {
+    OrtSession *session;
+    OrtMemoryInfo *memory;
+    int64_t input_dims[8];
+    size_t input_rank;
+};
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static const OrtApi *api = NULL;
+static OrtEnv *env = NULL;
+static const char *version = "";
+
+static void set_error(char *error, size_t size, const char *prefix, const char *message) {
+    if (error && size > 0) snprintf(error, size, "%s%s", prefix, message ? message : "");
+}
+
+// Converts an OrtStatus into the caller's message and frees it; returns 0 when there was none.
+static int take_status(OrtStatus *status, char *error, size_t size) {
+    if (status == NULL) return 0;
+    set_error(error, size, "", api->GetErrorMessage(status));
+    api->ReleaseStatus(status);
+    return -1;
+}
+
+int pp_ort_init(const char *library_path, char *error, size_t error_size) {
+    pthread_mutex_lock(&init_lock);
+    if (env != NULL) {
+        pthread_mutex_unlock(&init_lock);
+        return 0;
+    }
+    int result = -1;
+    void *handle = dlopen(library_path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        set_error(error, error_size, "cannot load ONNX Runtime: ", dlerror());
+        goto done;
+    }
+    typedef const OrtApiBase *(*GetApiBase)(void);
+    GetApiBase get_base = (GetApiBase)dlsym(handle, "OrtGetApiBase");
+    if (get_base == NULL) {
+        set_error(error, error_size, "not an ONNX Runtime library (no OrtGetApiBase): ", library_path);
+        goto done;
+    }
+    const OrtApiBase *base = get_base();
+    // The header is older than the library; asking for the header's API version is the
+    // documented way to get a table whose layout matches what this file was compiled against.
+    const OrtApi *candidate = base->GetApi(ORT_API_VERSION);
+    if (candidate == NULL) {
+        set_error(error, error_size, "ONNX Runtime does not offer the needed API version: ",
+                  base->GetVersionString());
+        goto done;
+    }
+    api = candidate;
+    OrtEnv *created = NULL;
+    if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "posepipe", &created), error, error_size) != 0) {
+        api = NULL;
+        goto done;
+    }
+    env = created;
+    version = base->GetVersionString();
+    result = 0;
+done:
+    pthread_mutex_unlock(&init_lock);
+    return result;
+}
+
+const char *pp_ort_version(void) { return version; }
+
+pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads,
+                                    char *error, size_t error_size) {
+    if (env == NULL) {
+        set_error(error, error_size, "", "ONNX Runtime is not initialised");
+        return NULL;
+    }
+    pp_ort_session *s = calloc(1, sizeof *s);
+    if (s == NULL) return NULL;
+    OrtSessionOptions *options = NULL;
+    OrtTypeInfo *type_info = NULL;
+    if (take_status(api->CreateSessionOptions(&options), error, error_size) != 0) goto fail;
+    if (take_status(api->SetIntraOpNumThreads(options, intra_op_threads), error, error_size) != 0) goto fail;
+    if (take_status(api->SetInterOpNumThreads(options, 1), error, error_size) != 0) goto fail;
+    if (take_status(api->SetSessionExecutionMode(options, ORT_SEQUENTIAL), error, error_size) != 0) goto fail;
+    if (take_status(api->SetSessionGraphOptimizationLevel(options, ORT_ENABLE_ALL), error, error_size) != 0) goto fail;
+    // Idle intra-op threads spin by default; with several sessions sharing two cores that
+    // spinning steals the cores the other sessions need.
+    if (take_status(api->AddSessionConfigEntry(options, "session.intra_op.allow_spinning", "0"), error, error_size) != 0) goto fail;
+    if (take_status(api->CreateSession(env, model_path, options, &s->session), error, error_size) != 0) goto fail;
+    if (take_status(api->CreateCpuMemoryInfo(OrtDeviceAllocator, OrtMemTypeDefault, &s->memory), error, error_size) != 0) goto fail;
+
+    if (take_status(api->SessionGetInputTypeInfo(s->session, 0, &type_info), error, error_size) != 0) goto fail;
+    const OrtTensorTypeAndShapeInfo *tensor_info = NULL;
+    if (take_status(api->CastTypeInfoToTensorInfo(type_info, &tensor_info), error, error_size) != 0) goto fail;
+    size_t rank = 0;
+    if (take_status(api->GetDimensionsCount(tensor_info, &rank), error, error_size) != 0) goto fail;
+    if (rank > 8) rank = 8;
+    if (take_status(api->GetDimensions(tensor_info, s->input_dims, rank), error, error_size) != 0) goto fail;
+    s->input_rank = rank;
+    api->ReleaseTypeInfo(type_info);
+    api->ReleaseSessionOptions(options);
+    return s;
+fail:
+    if (type_info) api->ReleaseTypeInfo(type_info);
+    if (options) api->ReleaseSessionOptions(options);
+    pp_ort_session_close(s);
+    return NULL;
+}
+
+void pp_ort_session_close(pp_ort_session *s) {
+    if (s == NULL) return;
+    if (s->memory) api->ReleaseMemoryInfo(s->memory);
+    if (s->session) api->ReleaseSession(s->session);
+    free(s);
+}
+
+int64_t pp_ort_session_input_dim(const pp_ort_session *s, size_t dim) {
+    if (dim >= s->input_rank) return -2;
+    return s->input_dims[dim] < 0 ? -1 : s->input_dims[dim];
+}
+
+static size_t element_count(const int64_t *shape, size_t rank) {
+    size_t count = 1;
+    for (size_t i = 0; i < rank; i++) count *= (size_t)shape[i];
+    return count;
+}
+
+int pp_ort_run(pp_ort_session *s,
+               const char *input_name, const float *input,
+               const int64_t *input_shape, size_t input_rank,
+               size_t output_count, const char *const *output_names,
+               float *const *output_data,
+               const int64_t *output_shapes, const size_t *output_ranks,
+               char *error, size_t error_size) {
+    enum { max_outputs = 8 };
+    if (output_count > max_outputs) {
+        set_error(error, error_size, "", "too many outputs requested");
+        return -1;
+    }
+    int result = -1;
+    OrtValue *input_value = NULL;
+    OrtValue *outputs[max_outputs] = {0};
+    size_t created = 0;
+    // ONNX Runtime never writes to an input, so dropping const here is sound.
+    if (take_status(api->CreateTensorWithDataAsOrtValue(
+                        s->memory, (void *)input, element_count(input_shape, input_rank) * sizeof(float),
+                        input_shape, input_rank, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &input_value),
+                    error, error_size) != 0)
+        goto done;
+    const int64_t *shape = output_shapes;
+    for (; created < output_count; created++) {
+        size_t rank = output_ranks[created];
+        // Run writes straight into these caller-owned buffers: no copy after inference.
+        if (take_status(api->CreateTensorWithDataAsOrtValue(
+                            s->memory, output_data[created], element_count(shape, rank) * sizeof(float),
+                            shape, rank, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &outputs[created]),
+                        error, error_size) != 0)
+            goto done;
+        shape += rank;
+    }
+    const OrtValue *inputs[1] = {input_value};
+    const char *input_names[1] = {input_name};
+    if (take_status(api->Run(s->session, NULL, input_names, inputs, 1, output_names, output_count, outputs),
+                    error, error_size) != 0)
+        goto done;
+    result = 0;
+done:
+    for (size_t i = 0; i < created; i++) api->ReleaseValue(outputs[i]);
+    if (input_value) api->ReleaseValue(input_value);
+    return result;
+}

@@ -1,0 +1,47 @@
+/// Every failure a user can cause or meet, with the one line and the exit code the CLI reports.
+///
+/// Exit codes follow BSD `sysexits.h`, so scripts can tell "fix your input" from "fix the install".
+public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The input path does not exist.
+    case inputNotFound(path: String)
+    /// The input exists but cannot be read (permissions, a directory where a file was expected…).
+    case inputUnreadable(path: String, reason: String)
+    /// FFmpeg cannot read the input as media, or it holds no video stream.
+    case notAVideo(path: String, reason: String)
+    /// The output cannot be created or written.
+    case outputUnwritable(path: String, reason: String)
+    /// A pipeline description is missing or malformed.
+    case invalidPipeline(String)
+    /// ONNX Runtime or a model file cannot be loaded.
+    case runtimeUnavailable(String)
+    /// A model failed while running.
+    case inferenceFailed(String)
+    /// A frame number or similar request lies outside what the input holds.
+    case outOfRange(String)
+
+    public var description: String {
+        switch self {
+        case .inputNotFound(let path): "no such file or directory: \(path)"
+        case .inputUnreadable(let path, let reason): "cannot read \(path): \(reason)"
+        case .notAVideo(let path, let reason): "not a readable video: \(path): \(reason)"
+        case .outputUnwritable(let path, let reason): "cannot write \(path): \(reason)"
+        case .invalidPipeline(let message): "invalid pipeline: \(message)"
+        case .runtimeUnavailable(let message): "cannot load the model runtime: \(message)"
+        case .inferenceFailed(let message): "inference failed: \(message)"
+        case .outOfRange(let message): message
+        }
+    }
+
+    /// The process exit code documented in the README.
+    public var exitCode: Int32 {
+        switch self {
+        case .inputNotFound, .inputUnreadable: 66  // EX_NOINPUT
+        case .notAVideo: 65  // EX_DATAERR
+        case .outputUnwritable: 73  // EX_CANTCREAT
+        case .invalidPipeline: 78  // EX_CONFIG
+        case .runtimeUnavailable: 69  // EX_UNAVAILABLE
+        case .inferenceFailed: 70  // EX_SOFTWARE
+        case .outOfRange: 64  // EX_USAGE
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import CONNXRuntime
+import Foundation
+
+/// One ONNX Runtime session: a model ready to run float32 tensors.
+///
+/// A session serves one pipeline worker at a time; each worker owns its own sessions, so no
+/// two threads ever run the same one and every worker computes the same numbers.
+public final class ONNXModel: @unchecked Sendable {
+    public let path: String
+    private let session: OpaquePointer
+
+    /// Opens `path` with `threads` intra-op threads (1 keeps results independent of scheduling).
+    public init(path: String, threads: Int = 1) throws {
+        try ONNXRuntime.load()
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw PosePipeError.runtimeUnavailable("model file missing: \(path)")
+        }
+        var message = [CChar](repeating: 0, count: 1024)
+        guard let session = pp_ort_session_open(path, Int32(threads), &message, message.count) else {
+            throw PosePipeError.runtimeUnavailable("cannot open model \(path): \(String(nulTerminated: message))")
+        }
+        self.path = path
+        self.session = session
+    }
+
+    deinit {
+        pp_ort_session_close(session)
+    }
+
+    /// Size of dimension `index` of the model's first input; nil when dynamic or absent.
+    public func inputDimension(_ index: Int) -> Int? {
+        let value = pp_ort_session_input_dim(session, index)
+        return value >= 0 ? Int(value) : nil
+    }
+
+    /// A requested output: its name and shape, which the caller knows from the pipeline description.
+    public struct Output: Sendable {
+        public var name: String
+        public var shape: [Int]
+        public init(name: String, shape: [Int]) {
+            self.name = name
+            self.shape = shape
+        }
+        var count: Int { shape.reduce(1, *) }
+    }
+
+    /// Runs `input` of `shape` through the model and returns each requested output's values.
+    public func run(input name: String, _ input: UnsafeBufferPointer<Float>, shape: [Int], outputs: [Output]) throws -> [[Float]] {
+        let buffers = outputs.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0.count) }
+        defer { buffers.forEach { $0.deallocate() } }
+        let inputShape = shape.map(Int64.init)
+        let outputShapes = outputs.flatMap { $0.shape.map(Int64.init) }
+        let outputRanks = outputs.map { $0.shape.count }
+        var message = [CChar](repeating: 0, count: 1024)
+        let status = withCStrings(outputs.map(\.name)) { names in
+            pp_ort_run(session, name, input.baseAddress, inputShape, inputShape.count,
+                       outputs.count, names, buffers.map(\.baseAddress), outputShapes, outputRanks,
+                       &message, message.count)
+        }
+        guard status == 0 else {
+            throw PosePipeError.inferenceFailed("\(URL(fileURLWithPath: path).lastPathComponent): \(String(nulTerminated: message))")
+        }
+        return buffers.map { Array($0) }
+    }
+}
+
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { UnsafePointer($0) })
+}

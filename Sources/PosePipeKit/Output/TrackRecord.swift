@@ -1,0 +1,45 @@
+/// The JSON Lines track format: a header line, then one line per decoded frame.
+/// The README's "Output format" section documents every field.
+public enum TrackRecord {
+    public static let schema = "posepipe.tracks"
+    public static let version = 1
+
+    /// The first line: what the following lines describe.
+    public static func header(info: VideoInfo, pipeline: PipelineDescription) -> String {
+        JSONText.object([
+            ("schema", JSONText.string(schema)),
+            ("version", String(version)),
+            ("source", JSONText.string(info.source)),
+            ("width", String(info.width)),
+            ("height", String(info.height)),
+            ("fps", JSONText.number(info.fps, decimals: 3)),
+            ("duration", info.duration.map { JSONText.number($0, decimals: 3) } ?? "null"),
+            ("rotation", String(info.orientation.rawValue)),
+            ("pipeline", JSONText.string(pipeline.name)),
+            ("coordinates", JSONText.string("pixels of the displayed frame; (0,0) is the top-left corner, pixel centres at +0.5")),
+            ("keypoints", JSONText.array(pipeline.keypoints.map(JSONText.string))),
+            ("skeleton", JSONText.array(pipeline.skeleton.map { JSONText.array($0.map(String.init)) })),
+        ])
+    }
+
+    /// One frame's line.
+    public static func frame(index: Int, pts: Double, people: [TrackedPerson]) -> String {
+        JSONText.object([
+            ("frame", String(index)),
+            ("pts", JSONText.number(pts, decimals: 6)),
+            ("persons", JSONText.array(people.map(person))),
+        ])
+    }
+
+    static func person(_ p: TrackedPerson) -> String {
+        let box = p.box
+        return JSONText.object([
+            ("id", String(p.id)),
+            ("score", JSONText.number(p.score, decimals: 3)),
+            ("box", JSONText.array([box.x, box.y, box.width, box.height].map { JSONText.number($0, decimals: 1) })),
+            ("keypoints", JSONText.array(p.keypoints.map { k in
+                JSONText.array([JSONText.number(k.x, decimals: 2), JSONText.number(k.y, decimals: 2), JSONText.number(k.score, decimals: 3)])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Collects results that parallel workers finish in any order and hands them out strictly by
+/// index. Workers more than `window` frames ahead of the oldest missing one wait, which bounds
+/// memory when one frame is slow.
+final class ReorderBuffer<Element: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var pending: [Int: Element] = [:]
+    private var nextIndex = 0
+    private var total: Int?
+    private var cancelled = false
+    let window: Int
+
+    init(window: Int) {
+        precondition(window > 0)
+        self.window = window
+    }
+
+    /// Stores the result for `index`; false when the buffer was cancelled.
+    @discardableResult
+    func put(_ element: Element, at index: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && index >= nextIndex + window { condition.wait() }
+        guard !cancelled else { return false }
+        pending[index] = element
+        condition.broadcast()
+        return true
+    }
+
+    /// The result for the next index, waiting for it; nil after the last one or on cancel.
+    func take() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !cancelled && pending[nextIndex] == nil && (total.map { nextIndex < $0 } ?? true) {
+            condition.wait()
+        }
+        guard !cancelled, let element = pending.removeValue(forKey: nextIndex) else { return nil }
+        nextIndex += 1
+        condition.broadcast()
+        return element
+    }
+
+    /// No index at or past `count` will arrive.
+    func finish(count: Int) {
+        condition.lock()
+        total = count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        pending.removeAll()
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,76 @@
+/// A person with a stable id, as written to the output.
+public struct TrackedPerson: Sendable {
+    public var id: Int
+    public var score: Double
+    public var keypoints: [Keypoint]
+
+    public init(id: Int, score: Double, keypoints: [Keypoint]) {
+        self.id = id
+        self.score = score
+        self.keypoints = keypoints
+    }
+
+    /// The axis-aligned box around the keypoints.
+    public var box: Box { Box(enclosing: keypoints.map(\.point)) }
+}
+
+/// Gives each person an id that stays with them while they remain in view.
+///
+/// Each frame's people are matched greedily, most alike first, to the tracks of earlier frames
+/// by pose similarity (or box overlap, for fast motion). A track unmatched for longer than
+/// `maxGap` seconds ends; a person who comes back later gets a new id.
+public struct PersonTracker: Sendable {
+    public let maxGap: Double
+    public let minSimilarity: Double
+    private var tracks: [Track] = []
+    private var nextID = 1
+
+    private struct Track {
+        var id: Int
+        var keypoints: [Keypoint]
+        var lastSeen: Double
+    }
+
+    public init(maxGap: Double = 1.0, minSimilarity: Double = 0.1) {
+        self.maxGap = maxGap
+        self.minSimilarity = minSimilarity
+    }
+
+    /// Ids of the tracks still alive after the last update.
+    public var activeIDs: Set<Int> { Set(tracks.map(\.id)) }
+
+    /// Assigns ids to one frame's people (in the order given) and ages out lost tracks.
+    public mutating func update(_ people: [PersonObservation], at time: Double) -> [TrackedPerson] {
+        tracks.removeAll { time - $0.lastSeen > maxGap }
+        var pairs: [(similarity: Double, person: Int, track: Int)] = []
+        for (p, person) in people.enumerated() {
+            for (t, track) in tracks.enumerated() {
+                let similarity = max(PoseSimilarity.oks(track.keypoints, person.keypoints),
+                                     Box(enclosing: track.keypoints.map(\.point)).iou(person.box))
+                if similarity >= minSimilarity { pairs.append((similarity, p, t)) }
+            }
+        }
+        pairs.sort { $0.similarity != $1.similarity ? $0.similarity > $1.similarity : ($0.person, $0.track) < ($1.person, $1.track) }
+        var assigned = [Int?](repeating: nil, count: people.count)
+        var taken = Set<Int>()
+        for pair in pairs where assigned[pair.person] == nil && !taken.contains(pair.track) {
+            assigned[pair.person] = pair.track
+            taken.insert(pair.track)
+        }
+        var result: [TrackedPerson] = []
+        for (p, person) in people.enumerated() {
+            let id: Int
+            if let t = assigned[p] {
+                id = tracks[t].id
+                tracks[t].keypoints = person.keypoints
+                tracks[t].lastSeen = time
+            } else {
+                id = nextID
+                nextID += 1
+                tracks.append(Track(id: id, keypoints: person.keypoints, lastSeen: time))
+            }
+            result.append(TrackedPerson(id: id, score: person.score, keypoints: person.keypoints))
+        }
+        return result
+    }
+}

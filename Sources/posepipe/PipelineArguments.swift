@@ -1,0 +1,40 @@
+import ArgumentParser
+import PosePipeKit
+
+/// Options shared by every command that runs the pipeline.
+struct PipelineArguments: ParsableArguments {
+    @Option(name: .long, help: "Pipeline description: a name under Pipelines/, a folder, or a pipeline.json path.")
+    var pipeline = "blazepose"
+
+    @Option(name: .long, help: "Inference workers running frames in parallel (each holds its own model sessions).")
+    var threads = 2
+
+    @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
+    var minCutoff = TemporalSmoother.defaultParameters.minCutoff
+
+    @Option(name: .long, help: "One Euro filter: how fast the cutoff rises with speed, in person sizes per second (higher: less lag).")
+    var beta = TemporalSmoother.defaultParameters.beta
+
+    @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz of the speed estimate.")
+    var derivativeCutoff = TemporalSmoother.defaultParameters.derivativeCutoff
+
+    @Flag(name: .long, help: "Report raw per-frame keypoints, without temporal smoothing.")
+    var noSmoothing = false
+
+    @Flag(name: .long, help: "Let FFmpeg's own warnings through and print per-stage timings at the end.")
+    var verbose = false
+
+    func validate() throws {
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+        guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
+            throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
+        }
+    }
+
+    func options(maxFrames: Int? = nil) -> PipelineOptions {
+        PipelineOptions(
+            threads: threads,
+            smoothing: noSmoothing ? nil : OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
+            maxFrames: maxFrames)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import PosePipeKit
+
+struct SnapshotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Draw one frame's keypoints and skeletons onto a PNG, to check results by eye."
+    )
+
+    @Argument(help: "The video.")
+    var input: String
+
+    @Option(name: .long, help: "Frame number, from 0.")
+    var frame = 0
+
+    @Option(name: .shortAndLong, help: "The PNG to write.")
+    var output: String
+
+    @OptionGroup var pipeline: PipelineArguments
+
+    func validate() throws {
+        guard frame >= 0 else { throw ValidationError("--frame must be 0 or more") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            FFmpegLog.configure(verbose: pipeline.verbose)
+            let description = try PipelineDescription.load(pipeline.pipeline)
+            let decoder = try VideoDecoder(source: input)
+            // Tracking and smoothing depend on the frames before, so the run starts at frame 0.
+            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame + 1))
+            var last: FrameResult?
+            _ = try engine.run(decoder) { last = $0 }
+            guard let last, last.frame.index == frame else {
+                throw PosePipeError.outOfRange("frame \(frame) is past the end of \(input) (\(last.map { $0.frame.index + 1 } ?? 0) frames)")
+            }
+            var picture = last.frame.uprightRGB()
+            SkeletonRenderer(skeleton: description.skeleton).draw(last.people, on: &picture,
+                                                                    width: last.frame.displayWidth, height: last.frame.displayHeight)
+            try PNGEncoder.write(rgb: picture, width: last.frame.displayWidth, height: last.frame.displayHeight, to: output)
+            print("\(output): frame \(frame) at \(last.frame.pts) s, \(last.people.count) people")
+        }
+    }
+}

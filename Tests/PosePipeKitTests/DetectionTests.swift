@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import PosePipeKit
+
+@Suite struct SSDAnchorsTests {
+    static let blazePose = SSDAnchorOptions(numLayers: 5, minScale: 0.1484375, maxScale: 0.75, inputWidth: 224, inputHeight: 224,
+                                            strides: [8, 16, 32, 32, 32])
+
+    @Test func blazePoseGridMatchesTheModelsBoxCount() {
+        let anchors = SSDAnchors.generate(Self.blazePose)
+        // 28² cells × 2 + 14² × 2 + 7² × 6 (three stride-32 layers share one grid).
+        #expect(anchors.count == 2254)
+        #expect(anchors[0] == Anchor(centerX: 0.5 / 28, centerY: 0.5 / 28, width: 1, height: 1))
+        #expect(anchors[1] == anchors[0])
+        #expect(anchors[2].centerX == 1.5 / 28)
+        #expect(anchors[1568] == Anchor(centerX: 0.5 / 14, centerY: 0.5 / 14, width: 1, height: 1))
+        #expect(anchors[2253] == Anchor(centerX: 6.5 / 7, centerY: 6.5 / 7, width: 1, height: 1))
+        #expect(anchors[2248].centerX == 6.5 / 7 && anchors[2247].centerX == 5.5 / 7)
+    }
+
+    @Test func variableSizeAnchorsUseTheLayerScales() {
+        var options = Self.blazePose
+        options.fixedAnchorSize = false
+        options.numLayers = 1
+        options.strides = [112]
+        let anchors = SSDAnchors.generate(options)
+        // One layer: scale (min+max)/2, then the interpolated one towards 1.
+        #expect(anchors.count == 4 * 2)
+        let scale = (0.1484375 + 0.75) / 2
+        #expect(abs(anchors[0].width - scale) < 1e-12)
+        #expect(abs(anchors[1].width - scale.squareRoot()) < 1e-12)
+    }
+}
+
+@Suite struct DetectionDecoderTests {
+    let anchors = [Anchor(centerX: 0.25, centerY: 0.5, width: 1, height: 1), Anchor(centerX: 0.75, centerY: 0.5, width: 1, height: 1)]
+
+    @Test func offsetsAreInInputPixelsAroundTheAnchor() throws {
+        let decoder = DetectionDecoder(anchors: anchors, boxScale: 100, keypointCount: 1, scoreThreshold: 0.5)
+        let boxes: [Float] = [10, -20, 30, 40, 5, 5, 0, 0, 0, 0, 0, 0]
+        let detections = decoder.decode(boxes: boxes, scores: [2, -2])
+        let d = try #require(detections.first)
+        #expect(detections.count == 1)
+        #expect(abs(d.box.x - (0.35 - 0.15)) < 1e-6 && abs(d.box.y - (0.3 - 0.2)) < 1e-6)
+        #expect(abs(d.box.width - 0.3) < 1e-6 && abs(d.box.height - 0.4) < 1e-6)
+        #expect(abs(d.keypoints[0].x - 0.3) < 1e-6 && abs(d.keypoints[0].y - 0.55) < 1e-6)
+        #expect(abs(d.score - 1 / (1 + exp(-2.0))) < 1e-12)
+    }
+
+    @Test func scoresAreClippedBeforeTheSigmoid() {
+        let decoder = DetectionDecoder(anchors: anchors, boxScale: 1, keypointCount: 0, scoreThreshold: 0.5, scoreClip: 1)
+        let detections = decoder.decode(boxes: [Float](repeating: 0, count: 8), scores: [1000, 0.5])
+        #expect(detections.map(\.score) == [1 / (1 + exp(-1.0)), 1 / (1 + exp(-0.5))])
+    }
+}
+
+@Suite struct NonMaxSuppressionTests {
+    func detection(_ x: Double, _ score: Double) -> Detection {
+        Detection(box: Box(x: x, y: 0, width: 10, height: 10), keypoints: [Point2(x: x, y: 1)], score: score)
+    }
+
+    @Test func overlappingBoxesMergeWeightedByScore() throws {
+        let nms = NonMaxSuppression(iouThreshold: 0.3)
+        let kept = nms.apply([detection(1, 0.6), detection(0, 0.9), detection(50, 0.7)])
+        #expect(kept.count == 2)
+        let merged = try #require(kept.first)
+        #expect(merged.score == 0.9)
+        #expect(abs(merged.box.x - 0.6 / 1.5) < 1e-12)
+        #expect(abs(merged.keypoints[0].x - 0.6 / 1.5) < 1e-12)
+        #expect(kept[1] == detection(50, 0.7))
+    }
+
+    @Test func separateBoxesAllSurviveInScoreOrder() {
+        let kept = NonMaxSuppression(iouThreshold: 0.3).apply([detection(0, 0.5), detection(20, 0.8), detection(40, 0.6)])
+        #expect(kept.map(\.score) == [0.8, 0.6, 0.5])
+    }
+}
+
+@Suite struct AlignmentROITests {
+    let roi = AlignmentROI(centerKeypoint: 0, scaleKeypoint: 1, targetAngleDegrees: 90, scale: 1.25)
+
+    @Test func uprightPersonGetsAnUnrotatedSquare() throws {
+        let region = try #require(roi.region(from: [Point2(x: 100, y: 200), Point2(x: 100, y: 120)]))
+        #expect(region.center == Point2(x: 100, y: 200))
+        #expect(region.width == 200 && region.height == 200)
+        #expect(abs(region.rotation) < 1e-12)
+    }
+
+    @Test func personLyingHeadRightTurnsTheCropClockwise() throws {
+        let region = try #require(roi.region(from: [Point2(x: 0, y: 0), Point2(x: 10, y: 0)]))
+        #expect(abs(region.rotation - .pi / 2) < 1e-12)
+        // The crop's top centre lands on the head side.
+        let top = region.cropToFrame(cropWidth: 1, cropHeight: 1).apply(Point2(x: 0.5, y: 0))
+        #expect(top.x > 0 && abs(top.y) < 1e-9)
+    }
+
+    @Test func coincidentPointsGiveNoRegion() {
+        #expect(roi.region(from: [Point2(x: 3, y: 3), Point2(x: 3, y: 3)]) == nil)
+        #expect(roi.region(from: [Point2(x: 3, y: 3)]) == nil)
+    }
+}

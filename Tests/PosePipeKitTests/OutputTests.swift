@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import PosePipeKit
+
+@Suite struct OutputTests {
+    @Test func numbersAreRoundedCompactAndFinite() {
+        #expect(JSONText.number(1.005, decimals: 2) == "1")  // binary 1.00499…
+        #expect(JSONText.number(12.3456, decimals: 2) == "12.35")
+        #expect(JSONText.number(-0.001, decimals: 2) == "0")
+        #expect(JSONText.number(3, decimals: 3) == "3")
+        #expect(JSONText.number(.nan, decimals: 2) == "null")
+        #expect(JSONText.string("a\"b\\c\n\u{1}") == "\"a\\\"b\\\\c\\n\\u0001\"")
+    }
+
+    @Test func frameLineIsValidJSONWithEveryField() throws {
+        let person = TrackedPerson(id: 3, score: 0.98765, keypoints: [Keypoint(x: 10, y: 20, score: 1), Keypoint(x: 30.126, y: 5, score: 0.5)])
+        let line = TrackRecord.frame(index: 7, pts: 0.2333333333, people: [person])
+        #expect(line == #"{"frame":7,"pts":0.233333,"persons":[{"id":3,"score":0.988,"box":[10,5,20.1,15],"keypoints":[[10,20,1],[30.13,5,0.5]]}]}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        #expect(parsed?["frame"] as? Int == 7)
+        #expect(TrackRecord.frame(index: 0, pts: 0, people: []) == #"{"frame":0,"pts":0,"persons":[]}"#)
+    }
+
+    @Test func writerFailsCleanlyOnAnUnwritablePath() {
+        #expect(throws: PosePipeError.self) { try TrackWriter(path: "/nonexistent-dir/out.jsonl") }
+    }
+}
+
+@Suite struct StageQueueTests {
+    @Test func boundedQueueBlocksProducerAtCapacityAndDrainsAfterClose() async {
+        let queue = BoundedQueue<Int>(capacity: 2)
+        #expect(queue.push(1) && queue.push(2))
+        let pushed = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            queue.push(3)
+            pushed.signal()
+        }
+        #expect(pushed.wait(timeout: .now() + 0.2) == .timedOut, "a full queue must make the producer wait")
+        #expect(queue.pop() == 1)
+        #expect(pushed.wait(timeout: .now() + 5) == .success)
+        queue.close()
+        #expect(queue.pop() == 2 && queue.pop() == 3 && queue.pop() == nil)
+        #expect(!queue.push(4))
+    }
+
+    @Test func reorderBufferReleasesInIndexOrder() {
+        let buffer = ReorderBuffer<String>(window: 8)
+        buffer.put("c", at: 2)
+        buffer.put("a", at: 0)
+        buffer.put("b", at: 1)
+        buffer.finish(count: 3)
+        #expect([buffer.take(), buffer.take(), buffer.take(), buffer.take()] == ["a", "b", "c", nil])
+    }
+
+    @Test func reorderBufferHoldsBackWorkersTooFarAhead() {
+        let buffer = ReorderBuffer<Int>(window: 2)
+        let stored = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            buffer.put(5, at: 5)
+            stored.signal()
+        }
+        #expect(stored.wait(timeout: .now() + 0.2) == .timedOut)
+        buffer.cancel()
+        #expect(stored.wait(timeout: .now() + 5) == .success)
+        #expect(buffer.take() == nil)
+    }
+}
