@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""Convert MediaPipe's BlazePose .tflite models (from the mediapipe wheel) to ONNX.
+
+Run through Scripts/convert-blazepose.sh, which provides the pinned venv and the wheel.
+Usage: convert_blazepose.py WHEEL OUT_DIR
+"""
+import hashlib
+import os
+import sys
+import tempfile
+import zipfile
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import tensorflow as tf
+import tf2onnx
+from onnx import numpy_helper
+from tensorflow.lite.python import schema_py_generated as schema
+from tensorflow.lite.tools import flatbuffer_utils
+
+OPSET = 13
+TOLERANCE = 1e-2        # max abs diff ONNX vs TFLite; outputs are pixels (0..256) or logits
+BATCH_TOLERANCE = 1e-4  # batch-4 run vs four batch-1 runs of the same ONNX model
+BATCH_DIM = "batch"
+
+# Pinned so that a different wheel build (another platform, a re-upload) can't silently
+# change the weights we ship: the ONNX files are only meaningful relative to these.
+MODELS = {
+    "pose_detection": dict(
+        path="mediapipe/modules/pose_detection/pose_detection.tflite",
+        sha256="9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
+        input_range=(-1.0, 1.0)),
+    "pose_landmark_full": dict(
+        path="mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
+        sha256="e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
+        input_range=(0.0, 1.0),
+        # The segmentation logits reach +-1600 and are ill-conditioned: TFLite's own XNNPACK
+        # and reference kernels disagree by ~1.6 on them. MediaPipe only ever uses
+        # sigmoid(mask), so that is what the tolerance gates (the raw diff is still reported).
+        gate={"Identity_2": lambda v: 0.5 + 0.5 * np.tanh(0.5 * v.astype(np.float64))}),  # sigmoid
+}
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def densify(tflite_bytes, work_dir):
+    """Return a copy of the model with every DENSIFY op replaced by a dense constant.
+
+    The detector stores 38 fp16 conv weights sparsity-encoded behind DENSIFY ops; tf2onnx
+    has no DENSIFY handler and also crashes decoding the sparse buffers as dense constants.
+    Rather than re-implementing the TFLite sparsity format, let the interpreter densify them
+    (preserve_all_tensors keeps the op outputs readable) and bake the result into the graph.
+    """
+    src = os.path.join(work_dir, "sparse.tflite")
+    with open(src, "wb") as f:
+        f.write(tflite_bytes)
+    model = flatbuffer_utils.read_model(src)
+    graph = model.subgraphs[0]
+    codes = [max(c.builtinCode, c.deprecatedBuiltinCode) for c in model.operatorCodes]
+    is_densify = [codes[op.opcodeIndex] == schema.BuiltinOperator.DENSIFY for op in graph.operators]
+    if not any(is_densify):
+        return tflite_bytes, 0
+    interp = tf.lite.Interpreter(model_path=src, experimental_preserve_all_tensors=True)
+    interp.allocate_tensors()
+    interp.invoke()
+    for op, dens in zip(graph.operators, is_densify):
+        if not dens:
+            continue
+        sparse, dense = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+        model.buffers[dense.buffer].data = np.frombuffer(interp.get_tensor(op.outputs[0]).tobytes(), np.uint8)
+        # The orphaned sparse tensor must lose its data too: tf2onnx emits a Const for
+        # every tensor that has a buffer, even unused ones, and that is where it crashes.
+        model.buffers[sparse.buffer].data = None
+        sparse.buffer, sparse.sparsity = 0, None
+    graph.operators = [op for op, dens in zip(graph.operators, is_densify) if not dens]
+    dst = os.path.join(work_dir, "dense.tflite")
+    flatbuffer_utils.write_model(model, dst)
+    with open(dst, "rb") as f:
+        return f.read(), sum(is_densify)
+
+
+def make_batch_dynamic(model):
+    """Give inputs/outputs a symbolic batch dim so callers can run N crops per call.
+
+    tf2onnx bakes the TFLite batch of 1 into Reshape targets ([1,117], [1,-1,12], ...);
+    a leading 0 in an ONNX Reshape target means "copy that dim from the input" instead.
+    All other ops in these two graphs (Conv, Pad, Resize-by-scales, DepthToSpace, Concat
+    on axis 1, Transpose) are batch-agnostic; verify() checks the result numerically.
+    """
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    for node in g.node:
+        if node.op_type == "Reshape" and node.input[1] in inits:
+            shape = numpy_helper.to_array(inits[node.input[1]]).copy()
+            if shape[0] == 1:
+                shape[0] = 0
+                inits[node.input[1]].CopyFrom(numpy_helper.from_array(shape, node.input[1]))
+    for vi in list(g.input) + list(g.output):
+        vi.type.tensor_type.shape.dim[0].dim_param = BATCH_DIM
+    del g.value_info[:]  # stale batch-1 intermediate shapes would contradict the new dim
+    return model
+
+
+def canonicalize_names(model):
+    """Rename initializers by first use so that re-running yields byte-identical files.
+
+    tf2onnx's optimizer numbers the constants it creates from a global counter in an
+    order that varies from run to run, which would churn the committed .onnx files.
+    """
+    g = model.graph
+    inits = {t.name: t for t in g.initializer}
+    order = list(dict.fromkeys(i for node in g.node for i in node.input if i in inits))
+    new = {old: f"const_{k}" for k, old in enumerate(order)}
+    for node in g.node:
+        node.input[:] = [new.get(i, i) for i in node.input]
+    kept = [inits[old] for old in order]
+    for t in kept:
+        t.name = new[t.name]
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    return model
+
+
+def convert(name, tflite_bytes, work_dir):
+    dense_bytes, n_densify = densify(tflite_bytes, work_dir)
+    path = os.path.join(work_dir, "model.tflite")
+    with open(path, "wb") as f:
+        f.write(dense_bytes)
+    # tf2onnx suffixes generated names from a process-wide counter; restart it so a model
+    # gets the same names whether or not another model was converted first.
+    tf2onnx.utils.INTERNAL_NAME = 1
+    model, _ = tf2onnx.convert.from_tflite(path, opset=OPSET)
+    model = canonicalize_names(make_batch_dynamic(model))
+    model.doc_string = f"MediaPipe BlazePose {name}, converted from {MODELS[name]['path']} " \
+                       f"(sha256 {MODELS[name]['sha256']}); Apache-2.0, see LICENSE"
+    onnx.checker.check_model(model, full_check=True)
+    return model.SerializeToString(), n_densify
+
+
+def test_inputs(shape, lo, hi):
+    """Seeded noise exercises every weight; a smooth gradient is closer to a real image."""
+    rng = np.random.default_rng(0)
+    _, h, w, _ = shape
+    y, x = np.meshgrid(np.linspace(0, 1, h), np.linspace(0, 1, w), indexing="ij")
+    grad = np.stack([x, y, 0.5 + 0.5 * np.sin(6 * x) * np.cos(4 * y)], -1)
+    items = [rng.uniform(0, 1, shape[1:]) for _ in range(3)] + [grad]
+    return [(lo + (hi - lo) * im)[None].astype(np.float32) for im in items]
+
+
+def verify(name, tflite_bytes, onnx_bytes):
+    """Compare ONNX (ORT_ENABLE_ALL) against the original sparse TFLite; return diffs."""
+    interp = tf.lite.Interpreter(model_content=tflite_bytes)
+    interp.allocate_tensors()
+    t_in = interp.get_input_details()
+    t_out = interp.get_output_details()
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    sess = ort.InferenceSession(onnx_bytes, opts, providers=["CPUExecutionProvider"])
+    o_in, o_out = sess.get_inputs(), sess.get_outputs()
+    assert [i.name for i in o_in] == [d["name"] for d in t_in], (o_in, t_in)
+    assert [o.name for o in o_out] == [d["name"] for d in t_out], (o_out, t_out)
+    out_names = [o.name for o in o_out]
+
+    inputs = test_inputs(t_in[0]["shape"], *MODELS[name]["input_range"])
+    gate = MODELS[name].get("gate", {})
+    diffs = {n: 0.0 for n in out_names}
+    gated = {n: 0.0 for n in gate}
+    singles = []
+    for x in inputs:
+        interp.set_tensor(t_in[0]["index"], x)
+        interp.invoke()
+        ours = sess.run(None, {o_in[0].name: x})
+        singles.append(ours)
+        for d, o in zip(t_out, ours):
+            assert o.shape == tuple(d["shape"]), (d["name"], o.shape, d["shape"])
+            ref, n = interp.get_tensor(d["index"]), d["name"]
+            diffs[n] = max(diffs[n], float(np.abs(ref - o).max()))
+            if n in gate:
+                gated[n] = max(gated[n], float(np.abs(gate[n](ref) - gate[n](o)).max()))
+    batched = sess.run(None, {o_in[0].name: np.concatenate(inputs)})
+    batch_diff = max(float(np.abs(batched[j][k] - single[j][0]).max())
+                     for k, single in enumerate(singles) for j in range(len(out_names)))
+
+    print(f"{name}: max abs diff ONNX vs TFLite (4 inputs), tolerance {TOLERANCE}:")
+    for n in out_names:
+        print(f"  {n:12s} {diffs[n]:.3e}" + (f" (after sigmoid: {gated[n]:.3e})" if n in gated else ""))
+    print(f"  batch-4 vs batch-1: {batch_diff:.3e} (tolerance {BATCH_TOLERANCE})")
+    # On the gradient input, show value ranges so readers know what each output carries.
+    for n, o in zip(out_names, singles[-1]):
+        print(f"  {n:12s} range on gradient input: [{o.min():.3f}, {o.max():.3f}]")
+    checked = [gated.get(n, d) for n, d in diffs.items()]
+    ok = max(checked) <= TOLERANCE and batch_diff <= BATCH_TOLERANCE
+    io = [(v.name, v.shape, v.type) for v in list(o_in) + list(o_out)]
+    return ok, diffs, gated, batch_diff, io
+
+
+def main():
+    wheel, out_dir = sys.argv[1], sys.argv[2]
+    os.makedirs(out_dir, exist_ok=True)
+    md_path = os.path.join(out_dir, "MODELS.md")
+    previous_md = open(md_path).read() if os.path.exists(md_path) else ""
+    with zipfile.ZipFile(wheel) as zf:
+        sources = {n: zf.read(m["path"]) for n, m in MODELS.items()}
+        license_name = next(p for p in zf.namelist() if p.endswith(".dist-info/LICENSE"))
+        license_text = zf.read(license_name)
+    with open(os.path.join(out_dir, "LICENSE"), "wb") as f:
+        f.write(license_text)
+
+    results, all_ok = {}, True
+    for name, tfl in sources.items():
+        if sha256(tfl) != MODELS[name]["sha256"]:
+            sys.exit(f"{name}: unexpected sha256 {sha256(tfl)} in {wheel}")
+        out = os.path.join(out_dir, name + ".onnx")
+        existing = open(out, "rb").read() if os.path.exists(out) else None
+        # Skip conversion only when the file on disk is the one MODELS.md vouches for and
+        # it was made by this exact script and tool set.
+        if existing is not None and sha256(existing) in previous_md and recipe() in previous_md:
+            print(f"{name}: {out} up to date, skipping conversion")
+            onnx_bytes = existing
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                onnx_bytes, n_densify = convert(name, tfl, tmp)
+            with open(out, "wb") as f:
+                f.write(onnx_bytes)
+            print(f"{name}: wrote {out} ({len(onnx_bytes)} bytes, {n_densify} DENSIFY ops folded)")
+        ok, diffs, gated, batch_diff, io = verify(name, tfl, onnx_bytes)
+        all_ok &= ok
+        results[name] = dict(tflite=sha256(tfl), onnx=sha256(onnx_bytes), size=len(onnx_bytes),
+                             diffs=diffs, gated=gated, batch_diff=batch_diff, io=io)
+    if not all_ok:
+        sys.exit("verification FAILED: diff above tolerance")
+    with open(md_path, "w") as f:
+        f.write(models_md(os.path.basename(wheel), sha256(open(wheel, "rb").read()),
+                          license_name, results))
+    print("all checks passed")
+
+
+def recipe():
+    """Identifies how the .onnx files were made; a change forces re-conversion."""
+    import google.protobuf
+    versions = dict(tensorflow=tf.__version__, tf2onnx=tf2onnx.__version__, onnx=onnx.__version__,
+                    onnxruntime=ort.__version__, numpy=np.__version__, protobuf=google.protobuf.__version__)
+    with open(__file__, "rb") as f:
+        script = sha256(f.read())
+    return ", ".join(f"{k} {v}" for k, v in versions.items()) + f"; convert_blazepose.py sha256 `{script}`"
+
+
+def models_md(wheel_name, wheel_sha, license_name, results):
+    lines = [
+        "# BlazePose ONNX models",
+        "",
+        "Generated by `Scripts/convert-blazepose.sh` (do not edit by hand; re-run the script).",
+        "",
+        f"- Source: PyPI wheel `mediapipe==0.10.14`, file `{wheel_name}` (sha256 `{wheel_sha}`)",
+        f"- Licence: Apache-2.0, `LICENSE` is `{license_name}` from that wheel, unchanged",
+        f"- Conversion: tf2onnx `from_tflite`, ONNX opset {OPSET}; tools: {recipe()}",
+        "- The detector's sparse (DENSIFY) fp16 weights are densified before conversion; all "
+        "ONNX weights are fp32.",
+        f"- Layout NHWC as in TFLite; dim 0 is symbolic `{BATCH_DIM}` (N crops per call).",
+        "- Logits, as in MediaPipe (apply sigmoid): detector `Identity_1` scores; landmark "
+        "`Identity_2` mask, `Identity_3` heatmaps, and visibility/presence (items 4 and 5 of "
+        "each 5-tuple) in `Identity`. Landmark `Identity_1` (pose flag) is already a probability.",
+        "",
+        "| ONNX file | source in wheel | sha256 .tflite | sha256 .onnx | bytes |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for name, r in results.items():
+        lines.append(f"| `{name}.onnx` | `{MODELS[name]['path']}` | `{r['tflite']}` | `{r['onnx']}` | {r['size']} |")
+    lines += ["", "## Interface (onnxruntime)", ""]
+    for name, r in results.items():
+        lo, hi = MODELS[name]["input_range"]
+        lines.append(f"`{name}.onnx` (input float RGB in [{lo:g}, {hi:g}]):")
+        lines.append("")
+        for i, (n, shape, typ) in enumerate(r["io"]):
+            lines.append(f"- {'input ' if i == 0 else 'output'} `{n}` {shape} {typ}")
+        lines.append("")
+    lines += [
+        "## Verification",
+        "",
+        "Max abs difference ONNX (onnxruntime CPU, ORT_ENABLE_ALL) vs the original TFLite "
+        "interpreter, over 3 seeded uniform-noise inputs and 1 gradient image; the script "
+        f"fails above {TOLERANCE}. `Identity_2` (segmentation logits, up to about +-1600) is "
+        "gated after sigmoid, the way MediaPipe consumes it: its raw logits are ill-conditioned "
+        "(TFLite's own XNNPACK and reference kernels differ by ~1.6 there). A batch of those "
+        f"4 inputs must match the batch-1 runs within {BATCH_TOLERANCE}.",
+        "",
+        "| model | output | max abs diff |",
+        "| --- | --- | --- |",
+    ]
+    for name, r in results.items():
+        for n, d in r["diffs"].items():
+            extra = f" (sigmoid: {r['gated'][n]:.2e})" if n in r["gated"] else ""
+            lines.append(f"| {name} | `{n}` | {d:.2e}{extra} |")
+        lines.append(f"| {name} | batch 4 vs batch 1 (all outputs) | {r['batch_diff']:.2e} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
