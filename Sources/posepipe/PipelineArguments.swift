@@ -9,6 +9,9 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Inference workers running frames in parallel (each holds its own model sessions).")
     var threads = 2
 
+    @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame); between detections people are followed by their own landmarks.")
+    var detectEvery = 1
+
     @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
 
@@ -26,6 +29,7 @@ struct PipelineArguments: ParsableArguments {
 
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
+        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be 1 or more") }
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
@@ -35,6 +39,7 @@ struct PipelineArguments: ParsableArguments {
         PipelineOptions(
             threads: threads,
             smoothing: noSmoothing ? nil : OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
-            maxFrames: maxFrames)
+            maxFrames: maxFrames,
+            detectEvery: detectEvery)
     }
 }

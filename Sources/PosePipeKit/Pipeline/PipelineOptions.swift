@@ -10,14 +10,18 @@ public struct PipelineOptions: Sendable {
     public var trackGap: Double
     /// Stop after this many frames (nil: the whole input).
     public var maxFrames: Int?
+    /// Run the person detector on every n-th frame (1: every frame). Between detections people
+    /// are followed by their own landmarks; only newcomers wait for the next detection.
+    public var detectEvery: Int
 
     public init(threads: Int = 2, decoderThreads: Int = 1,
                 smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
-                trackGap: Double = 1.0, maxFrames: Int? = nil) {
+                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int = 1) {
         self.threads = threads
         self.decoderThreads = decoderThreads
         self.smoothing = smoothing
         self.trackGap = trackGap
         self.maxFrames = maxFrames
+        self.detectEvery = max(1, detectEvery)
     }
 }

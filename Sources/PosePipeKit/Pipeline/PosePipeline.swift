@@ -16,25 +16,36 @@ public struct RunSummary: Sendable {
     public var seconds = 0.0
     /// Summed busy time of each stage, in seconds.
     public var decodeSeconds = 0.0
-    public var analyzeSeconds = 0.0
+    public var detectSeconds = 0.0
+    public var landmarkSeconds = 0.0
     public var outputSeconds = 0.0
 }
 
-/// The staged pipeline: decode → (person crop → normalization → inference → peak extraction,
-/// on `threads` parallel workers) → reorder → tracking → temporal smoothing → the caller's sink.
+/// The staged pipeline:
 ///
-/// Stages are linked by bounded queues. Each frame is analysed independently of every other
-/// and all order-dependent state (ids, filters) lives in the single in-order tail, so the output
-/// is identical for any number of threads.
+///     decode ─▶ person detection (parallel workers) ─▶ reorder ─▶ crop planning ─▶
+///     normalization + inference + peak extraction (parallel over people) ─▶ tracking ─▶
+///     temporal smoothing ─▶ the caller's sink
+///
+/// Stages are linked by bounded queues, so memory stays flat. Detection looks at each frame on
+/// its own and runs ahead in parallel; everything that depends on earlier frames (crops that
+/// follow a person, ids, filters) runs in frame order. Every model session has one intra-op
+/// thread, so the output is identical for any number of workers.
 public final class PosePipeline: Sendable {
     public let description: PipelineDescription
     public let options: PipelineOptions
-    private let analyzers: [FrameAnalyzer]
+    private let detectors: [PersonDetector]
+    private let landmarks: LandmarkStage
+    private let planner = PersonCropPlanner()
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
         self.options = options
-        analyzers = try (0..<max(1, options.threads)).map { _ in try FrameAnalyzer(pipeline: description) }
+        let workers = max(1, options.threads)
+        detectors = try (0..<workers).map { _ in
+            try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model))
+        }
+        landmarks = try LandmarkStage(pipeline: description, workers: workers)
     }
 
     /// Runs `decoder` to its end (or `options.maxFrames`, or until `shouldStop` says so) and
@@ -44,28 +55,29 @@ public final class PosePipeline: Sendable {
     public func run(_ decoder: VideoDecoder, shouldStop: @escaping @Sendable () -> Bool = { false },
                     sink: (FrameResult) throws -> Void) throws -> RunSummary {
         let start = DispatchTime.now()
-        let frames = BoundedQueue<VideoFrame>(capacity: 2 * analyzers.count)
-        let results = ReorderBuffer<(VideoFrame, [PersonObservation])>(window: 4 * analyzers.count)
+        let frames = BoundedQueue<VideoFrame>(capacity: 2 * detectors.count)
+        let detected = ReorderBuffer<(VideoFrame, [RotatedRect]?)>(window: 4 * detectors.count)
         let failure = Mutex<PosePipeError?>(nil)
-        let stageTimes = Mutex<(decode: Double, analyze: Double)>((0, 0))
-        let stages = DispatchGroup()
+        let busy = Mutex<(decode: Double, detect: Double)>((0, 0))
+        let decodedCount = Mutex(0)
+        let producers = DispatchGroup()
         let maxFrames = options.maxFrames ?? Int.max
+        let detectEvery = options.detectEvery
 
         @Sendable func fail(_ error: any Error) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
             failure.withLock { if $0 == nil { $0 = stageError } }
             frames.cancel()
-            results.cancel()
+            detected.cancel()
         }
 
-        let decodedCount = Mutex(0)
-        DispatchQueue(label: "posepipe.decode").async(group: stages) {
+        DispatchQueue(label: "posepipe.decode").async(group: producers) {
             var count = 0
             do {
                 while count < maxFrames, !shouldStop() {
                     let began = DispatchTime.now()
                     guard let frame = try decoder.next() else { break }
-                    stageTimes.withLock { $0.decode += began.secondsSince }
+                    busy.withLock { $0.decode += began.secondsSince }
                     guard frames.push(frame) else { break }
                     count += 1
                 }
@@ -76,15 +88,18 @@ public final class PosePipeline: Sendable {
             frames.close()
         }
 
-        let workers = DispatchGroup()
-        for (n, analyzer) in analyzers.enumerated() {
-            DispatchQueue(label: "posepipe.worker.\(n)").async(group: workers) {
+        let detection = DispatchGroup()
+        for (n, detector) in detectors.enumerated() {
+            DispatchQueue(label: "posepipe.detect.\(n)").async(group: detection) {
                 while let frame = frames.pop() {
-                    let began = DispatchTime.now()
                     do {
-                        let people = try analyzer.analyze(frame)
-                        stageTimes.withLock { $0.analyze += began.secondsSince }
-                        guard results.put((frame, people), at: frame.index) else { return }
+                        var regions: [RotatedRect]?
+                        if frame.index % detectEvery == 0 {
+                            let began = DispatchTime.now()
+                            regions = try detector.detect(in: frame).compactMap(detector.region(for:))
+                            busy.withLock { $0.detect += began.secondsSince }
+                        }
+                        guard detected.put((frame, regions), at: frame.index) else { return }
                     } catch {
                         fail(error)
                         return
@@ -92,38 +107,44 @@ public final class PosePipeline: Sendable {
                 }
             }
         }
-        workers.notify(queue: .global()) {
-            stages.wait()
-            results.finish(count: decodedCount.withLock { $0 })
+        detection.notify(queue: .global()) {
+            producers.wait()
+            detected.finish(count: decodedCount.withLock { $0 })
         }
 
         var summary = RunSummary()
         var tracker = PersonTracker(maxGap: options.trackGap)
         var smoother = TemporalSmoother(parameters: options.smoothing)
-        var sinkError: (any Error)?
-        while let (frame, observed) = results.take() {
-            let began = DispatchTime.now()
-            let tracked = tracker.update(observed, at: frame.pts)
-            let people = smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)
+        var followed: [RotatedRect] = []
+        var tailError: (any Error)?
+        while let (frame, newcomers) = detected.take() {
             do {
+                var began = DispatchTime.now()
+                let regions = planner.plan(tracked: followed, detected: newcomers ?? [])
+                let observed = PoseSimilarity.removingDuplicates(try landmarks.observe(frame, regions: regions))
+                followed = observed.compactMap(\.nextRegion)
+                summary.landmarkSeconds += began.secondsSince
+                began = DispatchTime.now()
+                let tracked = tracker.update(observed, at: frame.pts)
+                let people = smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)
                 try sink(FrameResult(frame: frame, people: people))
+                summary.outputSeconds += began.secondsSince
+                summary.frames += 1
+                summary.people += people.count
             } catch {
-                sinkError = error
+                tailError = error
                 frames.cancel()
-                results.cancel()
+                detected.cancel()
                 break
             }
-            summary.frames += 1
-            summary.people += people.count
-            summary.outputSeconds += began.secondsSince
         }
-        stages.wait()
-        workers.wait()
-        if let sinkError { throw sinkError }
+        producers.wait()
+        detection.wait()
+        if let tailError { throw tailError }
         if let error = failure.withLock({ $0 }) { throw error }
-        let times = stageTimes.withLock { $0 }
+        let times = busy.withLock { $0 }
         summary.decodeSeconds = times.decode
-        summary.analyzeSeconds = times.analyze
+        summary.detectSeconds = times.detect
         summary.corruptPackets = decoder.corruptPackets
         summary.seconds = start.secondsSince
         return summary

@@ -10,8 +10,12 @@ public struct TrackedPerson: Sendable {
         self.keypoints = keypoints
     }
 
-    /// The axis-aligned box around the keypoints.
-    public var box: Box { Box(enclosing: keypoints.map(\.point)) }
+    /// The axis-aligned box around the clearly seen keypoints (score ≥ 0.5), or around all of
+    /// them when fewer than two are: guessed positions of hidden joints would inflate it.
+    public var box: Box {
+        let seen = keypoints.filter { $0.score >= 0.5 }
+        return Box(enclosing: (seen.count >= 2 ? seen : keypoints).map(\.point))
+    }
 }
 
 /// Gives each person an id that stays with them while they remain in view.

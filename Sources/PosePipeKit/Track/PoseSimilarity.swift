@@ -19,15 +19,46 @@ public enum PoseSimilarity {
         return total / Double(a.count)
     }
 
-    /// Drops poses that repeat a better-scored one (two detections of one person).
-    public static func removingDuplicates(_ people: [PersonObservation], above threshold: Double = 0.5) -> [PersonObservation] {
-        let ordered = people.enumerated().sorted {
-            $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset
-        }.map(\.element)
-        var kept: [PersonObservation] = []
-        for person in ordered where !kept.contains(where: { oks($0.keypoints, person.keypoints) > threshold }) {
-            kept.append(person)
+    /// Whether `other` repeats `pose`: most keypoints that both see clearly lie within
+    /// `tolerance` of the person's size of each other. A second crop on part of a person yields
+    /// such a pose — few clear keypoints, all on the first pose — which whole-pose OKS misses.
+    public static func isDuplicate(_ other: [Keypoint], of pose: [Keypoint], minScore: Double = 0.5) -> Bool {
+        guard other.count == pose.count, !pose.isEmpty else { return false }
+        if oks(pose, other) > 0.5 { return true }
+        let box = Box(enclosing: pose.map(\.point))
+        let reach = 2 * tolerance * max((box.width * box.width + box.height * box.height).squareRoot(), 1)
+        var shared = 0, close = 0
+        for (p, q) in zip(pose, other) where p.score >= minScore && q.score >= minScore {
+            shared += 1
+            if p.point.distance(to: q.point) <= reach { close += 1 }
         }
-        return kept
+        if shared >= 3 && 2 * close >= shared { return true }
+        return isFragment(other, of: pose, minScore: minScore)
+    }
+
+    /// A crop on part of a person can yield a small phantom pose inside them: most of its clear
+    /// keypoints inside the person's box, its own clear extent under half of theirs.
+    static func isFragment(_ other: [Keypoint], of pose: [Keypoint], minScore: Double) -> Bool {
+        let clear = other.filter { $0.score >= minScore }.map(\.point)
+        let host = pose.filter { $0.score >= minScore }.map(\.point)
+        guard clear.count >= 1, host.count >= 2 else { return false }
+        let box = Box(enclosing: host)
+        let inside = clear.filter {
+            $0.x >= box.x - 0.05 * box.width && $0.x <= box.x + 1.05 * box.width
+                && $0.y >= box.y - 0.05 * box.height && $0.y <= box.y + 1.05 * box.height
+        }.count
+        return 5 * inside >= 4 * clear.count && 2 * Box(enclosing: clear).area < box.area
+    }
+
+    /// Drops poses that repeat a better-scored one (two crops on one person), keeping order.
+    public static func removingDuplicates(_ people: [PersonObservation]) -> [PersonObservation] {
+        let ranked = people.indices.sorted {
+            people[$0].score != people[$1].score ? people[$0].score > people[$1].score : $0 < $1
+        }
+        var kept: [Int] = []
+        for index in ranked where !kept.contains(where: { isDuplicate(people[index].keypoints, of: people[$0].keypoints) }) {
+            kept.append(index)
+        }
+        return kept.sorted().map { people[$0] }
     }
 }
