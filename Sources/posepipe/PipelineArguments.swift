@@ -12,6 +12,9 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame); between detections people are followed by their own landmarks.")
     var detectEvery = 1
 
+    @Option(name: .long, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
+    var detectTiles = 2
+
     @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
 
@@ -30,6 +33,7 @@ struct PipelineArguments: ParsableArguments {
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
         guard detectEvery >= 1 else { throw ValidationError("--detect-every must be 1 or more") }
+        guard (0...8).contains(detectTiles) else { throw ValidationError("--detect-tiles must be between 0 and 8") }
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
@@ -40,6 +44,7 @@ struct PipelineArguments: ParsableArguments {
             threads: threads,
             smoothing: noSmoothing ? nil : OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
             maxFrames: maxFrames,
-            detectEvery: detectEvery)
+            detectEvery: detectEvery,
+            detectTiles: detectTiles)
     }
 }

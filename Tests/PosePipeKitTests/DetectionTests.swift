@@ -99,3 +99,30 @@ import Testing
         #expect(roi.region(from: [Point2(x: 3, y: 3)]) == nil)
     }
 }
+
+@Suite struct DetectionTilingTests {
+    @Test func levelTwoCoversTheFrameWithHalfOverlappingSquares() {
+        let tiles = DetectionTiling(level: 2).tiles(width: 768, height: 576)
+        // Side 384, stride at most 192: 3 across, 2 down.
+        #expect(tiles.count == 6)
+        #expect(tiles.allSatisfy { $0.width == 384 && $0.height == 384 && $0.rotation == 0 })
+        #expect(tiles.first?.center == Point2(x: 192, y: 192))
+        #expect(tiles.last?.center == Point2(x: 576, y: 384))
+    }
+
+    @Test func eachFrameSearchesTheWholeFrameAndOneTileInTurn() {
+        let tiling = DetectionTiling(level: 2)
+        let grid = tiling.tiles(width: 768, height: 576)
+        for index in 0..<8 {
+            let regions = tiling.regions(width: 768, height: 576, frameIndex: index)
+            #expect(regions.count == 2)
+            #expect(regions[0] == PersonDetector.letterbox(width: 768, height: 576))
+            #expect(regions[1] == grid[index % grid.count])
+        }
+        #expect(DetectionTiling(level: 0).regions(width: 768, height: 576, frameIndex: 3).count == 1)
+    }
+
+    @Test func letterboxIsTheSquareAroundTheFrame() {
+        #expect(PersonDetector.letterbox(width: 1768, height: 994) == RotatedRect(center: Point2(x: 884, y: 497), width: 1768, height: 1768))
+    }
+}

@@ -24,18 +24,22 @@ public final class PersonDetector: Sendable {
         ]
     }
 
-    /// People found in `frame`, best first, in displayed frame pixels.
-    public func detect(in frame: VideoFrame) throws -> [Detection] {
-        let letterbox = Self.letterbox(width: frame.displayWidth, height: frame.displayHeight)
-        let input = normalizer.tensor(from: frame, region: letterbox)
+    /// People found in `regions` of `frame` (the whole frame by default), best first, in
+    /// displayed frame pixels; hits on one person from overlapping regions merge into one.
+    public func detect(in frame: VideoFrame, regions: [RotatedRect]? = nil) throws -> [Detection] {
         let spec = normalizer.spec
-        let results = try input.withUnsafeBufferPointer {
-            try model.run(input: spec.name, $0, shape: [1, spec.height, spec.width, 3], outputs: outputs)
+        let inputPixels = AffineTransform(a: Double(spec.width), b: 0, c: 0, d: Double(spec.height), tx: 0, ty: 0)
+        var found: [Detection] = []
+        for region in regions ?? [Self.letterbox(width: frame.displayWidth, height: frame.displayHeight)] {
+            let input = normalizer.tensor(from: frame, region: region)
+            let results = try input.withUnsafeBufferPointer {
+                try model.run(input: spec.name, $0, shape: [1, spec.height, spec.width, 3], outputs: outputs)
+            }
+            // Decoded coordinates are normalised to the input square; scale to its pixels, then to the frame.
+            let toFrame = normalizer.tensorToFrame(region).after(inputPixels)
+            found += decoder.decode(boxes: results[0], scores: results[1]).map { $0.mapped(by: toFrame) }
         }
-        // Decoded coordinates are normalised to the input square; scale to its pixels, then to the frame.
-        let toFrame = normalizer.tensorToFrame(letterbox)
-            .after(AffineTransform(a: Double(spec.width), b: 0, c: 0, d: Double(spec.height), tx: 0, ty: 0))
-        return suppression.apply(decoder.decode(boxes: results[0], scores: results[1])).map { $0.mapped(by: toFrame) }
+        return suppression.apply(found)
     }
 
     /// The crop of one detected person.

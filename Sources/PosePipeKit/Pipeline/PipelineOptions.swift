@@ -13,15 +13,18 @@ public struct PipelineOptions: Sendable {
     /// Run the person detector on every n-th frame (1: every frame). Between detections people
     /// are followed by their own landmarks; only newcomers wait for the next detection.
     public var detectEvery: Int
+    /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
+    public var detectTiles: Int
 
     public init(threads: Int = 2, decoderThreads: Int = 1,
                 smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
-                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int = 1) {
+                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int = 1, detectTiles: Int = 2) {
         self.threads = threads
         self.decoderThreads = decoderThreads
         self.smoothing = smoothing
         self.trackGap = trackGap
         self.maxFrames = maxFrames
         self.detectEvery = max(1, detectEvery)
+        self.detectTiles = max(0, detectTiles)
     }
 }

@@ -63,6 +63,7 @@ public final class PosePipeline: Sendable {
         let producers = DispatchGroup()
         let maxFrames = options.maxFrames ?? Int.max
         let detectEvery = options.detectEvery
+        let tiling = DetectionTiling(level: options.detectTiles)
 
         @Sendable func fail(_ error: any Error) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
@@ -96,7 +97,9 @@ public final class PosePipeline: Sendable {
                         var regions: [RotatedRect]?
                         if frame.index % detectEvery == 0 {
                             let began = DispatchTime.now()
-                            regions = try detector.detect(in: frame).compactMap(detector.region(for:))
+                            let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight,
+                                                        frameIndex: frame.index / detectEvery)
+                            regions = try detector.detect(in: frame, regions: search).compactMap(detector.region(for:))
                             busy.withLock { $0.detect += began.secondsSince }
                         }
                         guard detected.put((frame, regions), at: frame.index) else { return }

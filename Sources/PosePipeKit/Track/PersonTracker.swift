@@ -3,11 +3,14 @@ public struct TrackedPerson: Sendable {
     public var id: Int
     public var score: Double
     public var keypoints: [Keypoint]
+    /// The crop the keypoints were found in (not written out; for checks and drawing).
+    public var region: RotatedRect?
 
-    public init(id: Int, score: Double, keypoints: [Keypoint]) {
+    public init(id: Int, score: Double, keypoints: [Keypoint], region: RotatedRect? = nil) {
         self.id = id
         self.score = score
         self.keypoints = keypoints
+        self.region = region
     }
 
     /// The axis-aligned box around the clearly seen keypoints (score ≥ 0.5), or around all of
@@ -73,7 +76,7 @@ public struct PersonTracker: Sendable {
                 nextID += 1
                 tracks.append(Track(id: id, keypoints: person.keypoints, lastSeen: time))
             }
-            result.append(TrackedPerson(id: id, score: person.score, keypoints: person.keypoints))
+            result.append(TrackedPerson(id: id, score: person.score, keypoints: person.keypoints, region: person.region))
         }
         return result
     }

@@ -1,0 +1,39 @@
+/// Where the person detector looks in a frame.
+///
+/// A square detector input (224 px for BlazePose) sees the whole frame so small that people
+/// far away vanish. Besides the whole frame, the detector therefore also looks at one tile of a
+/// grid of overlapping squares per frame, in turn, so every tile is searched every
+/// `tiles.count` frames at a fraction of the cost of searching them all each frame; once found,
+/// a person is followed by their own landmarks.
+public struct DetectionTiling: Sendable, Equatable {
+    /// Tiles across the frame's shorter side; 0 searches the whole frame only.
+    public var level: Int
+
+    public init(level: Int) {
+        self.level = max(0, level)
+    }
+
+    /// The grid for a `width` × `height` frame: squares of side 2·short / (level + 1), overlapping
+    /// by half, spread evenly to cover the frame. Empty for level 0.
+    public func tiles(width: Int, height: Int) -> [RotatedRect] {
+        guard level > 0 else { return [] }
+        let w = Double(width), h = Double(height)
+        let side = 2 * min(w, h) / Double(level + 1)
+        func starts(_ length: Double) -> [Double] {
+            let count = Int(((length - side) / (side / 2)).rounded(.up)) + 1
+            guard count > 1 else { return [max(0, (length - side) / 2)] }
+            return (0..<count).map { Double($0) * (length - side) / Double(count - 1) }
+        }
+        return starts(h).flatMap { y in
+            starts(w).map { x in RotatedRect(center: Point2(x: x + side / 2, y: y + side / 2), width: side, height: side) }
+        }
+    }
+
+    /// The regions to search in frame number `index`: the whole frame, then this frame's tile.
+    public func regions(width: Int, height: Int, frameIndex index: Int) -> [RotatedRect] {
+        var regions = [PersonDetector.letterbox(width: width, height: height)]
+        let grid = tiles(width: width, height: height)
+        if !grid.isEmpty { regions.append(grid[index % grid.count]) }
+        return regions
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import PosePipeKit
+
+/// The whole pipeline, real weights, real footage: the sports2d clip (a man on a box who jumps
+/// and rolls, a woman walking by), run once and shared by the checks below.
+let sports2dRun: Result<[FrameResult], PosePipeError> = Result {
+    try runPipeline(Fixtures.sports2d, threads: 2)
+}.mapError { $0 as? PosePipeError ?? .inferenceFailed("\($0)") }
+
+func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil) throws -> [FrameResult] {
+    let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"),
+                                    options: PipelineOptions(threads: threads, maxFrames: maxFrames))
+    var results: [FrameResult] = []
+    _ = try pipeline.run(try VideoDecoder(source: path)) { results.append($0) }
+    return results
+}
+
+@Suite struct PipelineIntegrationTests {
+    let names = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
+
+    func index(_ name: String) throws -> Int {
+        try #require(try PipelineDescription.load("blazepose").keypoints.firstIndex(of: name))
+    }
+
+    @Test func oneResultPerDecodedFrameInOrder() throws {
+        let results = try sports2dRun.get()
+        #expect(results.map(\.frame.index) == Array(0..<230))
+    }
+
+    @Test func bothPeopleAreFoundOnMostFramesWhereBothAreInView() throws {
+        let results = try sports2dRun.get()
+        // The woman walks through from about frame 60; the man is on screen until the end.
+        let together = results[60..<165]
+        let withBoth = together.filter { $0.people.count >= 2 }.count
+        #expect(Double(withBoth) >= 0.85 * Double(together.count), "\(withBoth) of \(together.count) frames show both")
+        let withSomeone = results.filter { !$0.people.isEmpty }.count
+        #expect(Double(withSomeone) >= 0.9 * Double(results.count))
+    }
+
+    @Test func theWalkingWomanKeepsOneId() throws {
+        let results = try sports2dRun.get()
+        // She is the person low in the frame (feet below y = 800) while walking right to left.
+        var ids: [Int: Int] = [:]
+        var seen = 0
+        for result in results[60..<165] {
+            for person in result.people where person.box.y + person.box.height > 800 && person.box.y > 450 {
+                ids[person.id, default: 0] += 1
+                seen += 1
+            }
+        }
+        let main = ids.values.max() ?? 0
+        #expect(seen >= 90)
+        #expect(Double(main) >= 0.95 * Double(seen), "ids seen for her: \(ids)")
+    }
+
+    @Test func clearKeypointsLieInsideTheCropTheyCameFrom() throws {
+        var inside = 0, total = 0
+        for result in try sports2dRun.get() {
+            for person in result.people {
+                let region = try #require(person.region)
+                let grown = RotatedRect(center: region.center, width: region.width * 1.1, height: region.height * 1.1, rotation: region.rotation)
+                for k in person.keypoints where k.score >= 0.5 {
+                    total += 1
+                    if grown.contains(k.point) { inside += 1 }
+                }
+            }
+        }
+        #expect(total > 5000)
+        #expect(Double(inside) >= 0.98 * Double(total), "\(inside) of \(total)")
+    }
+
+    @Test func uprightPeopleHaveShouldersAboveHipsAndConsistentSides() throws {
+        let ls = try index("left_shoulder"), rs = try index("right_shoulder"), lh = try index("left_hip"), rh = try index("right_hip")
+        var upright = 0, checked = 0, sameSides = 0, frontal = 0
+        // Frames 20-150: nobody is jumping or rolling yet.
+        for result in try sports2dRun.get()[20..<150] {
+            for person in result.people where [ls, rs, lh, rh].allSatisfy({ person.keypoints[$0].score >= 0.5 }) {
+                let k = person.keypoints
+                checked += 1
+                if (k[ls].y + k[rs].y) / 2 < (k[lh].y + k[rh].y) / 2 { upright += 1 }
+                // The shoulder line and the hip line point the same way: left and right are not swapped
+                // between the upper and lower body.
+                // Only for people facing the camera or away: seen from the side, walking turns the
+                // shoulders against the hips and their projected lines legitimately cross.
+                let shoulders = (k[ls].x - k[rs].x, k[ls].y - k[rs].y), hips = (k[lh].x - k[rh].x, k[lh].y - k[rh].y)
+                let torso = abs((k[ls].y + k[rs].y) / 2 - (k[lh].y + k[rh].y) / 2)
+                guard abs(shoulders.0) > 0.4 * torso else { continue }
+                frontal += 1
+                if shoulders.0 * hips.0 + shoulders.1 * hips.1 > 0 { sameSides += 1 }
+            }
+        }
+        #expect(checked >= 150)
+        #expect(Double(upright) >= 0.98 * Double(checked), "\(upright) of \(checked)")
+        #expect(frontal >= 30)
+        #expect(Double(sameSides) >= 0.95 * Double(frontal), "\(sameSides) of \(frontal)")
+    }
+
+    @Test func outputIsIdenticalForOneAndTwoThreads() throws {
+        let one = try runPipeline(Fixtures.sports2d, threads: 1, maxFrames: 90)
+        let two = try runPipeline(Fixtures.sports2d, threads: 2, maxFrames: 90)
+        let lines = { (results: [FrameResult]) in results.map { TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people) } }
+        #expect(one.count == 90)
+        #expect(lines(one) == lines(two))
+        #expect(lines(one) == Array(lines(try sports2dRun.get()).prefix(90)))
+    }
+
+    @Test func findsSeveralPedestriansInTheOpenCVClip() throws {
+        let results = try runPipeline(Fixtures.pedestrians, threads: 2)
+        #expect(results.count == 80)
+        let perFrame = Double(results.map(\.people.count).reduce(0, +)) / Double(results.count)
+        #expect(perFrame >= 1.5, "on average \(perFrame) people a frame")
+    }
+}
