@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import PosePipeKit
+
+/// The `posepipe` binary as a user runs it: exit codes, one-line errors, files written.
+enum CLI {
+    static var binary: String {
+        let debug = Fixtures.root.appendingPathComponent(".build/debug/posepipe").path
+        return FileManager.default.fileExists(atPath: debug) ? debug : Fixtures.root.appendingPathComponent(".build/release/posepipe").path
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite struct CommandLineTests {
+    /// One line on stderr, naming the problem, and no crash trace.
+    func expectOneCleanLine(_ outcome: CLI.Outcome, mentioning text: String) {
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr.hasPrefix("posepipe: "))
+        #expect(outcome.stderr.contains(text), "stderr: \(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("Stack dump"))
+    }
+
+    @Test func missingInputExits66() throws {
+        let outcome = try CLI.run(["/no/such/video.mp4", "-o", "/tmp/posepipe-never-written.jsonl"])
+        #expect(outcome.status == 66)
+        expectOneCleanLine(outcome, mentioning: "/no/such/video.mp4")
+    }
+
+    @Test func textFileNamedMp4Exits65() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fake = folder.appendingPathComponent("fake.mp4")
+        try Data("hello\n".utf8).write(to: fake)
+        let outcome = try CLI.run([fake.path, "-o", folder.appendingPathComponent("out.jsonl").path])
+        #expect(outcome.status == 65)
+        expectOneCleanLine(outcome, mentioning: "not a readable video")
+    }
+
+    @Test func unwritableOutputExits73() throws {
+        let outcome = try CLI.run([Fixtures.pedestrians, "-o", "/no/such/folder/out.jsonl"])
+        #expect(outcome.status == 73)
+        expectOneCleanLine(outcome, mentioning: "/no/such/folder/out.jsonl")
+    }
+
+    @Test func badOptionIsAUsageError() throws {
+        let outcome = try CLI.run([Fixtures.pedestrians, "-o", "-", "--threads", "0"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--threads"))
+    }
+
+    @Test func writesAHeaderAndOneLinePerFrameToStdout() throws {
+        let outcome = try CLI.run([Fixtures.pedestrians, "-o", "-", "--quiet"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n")
+        #expect(lines.count == 81)
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(header["schema"] as? String == "posepipe.tracks")
+        #expect(header["width"] as? Int == 768 && header["height"] as? Int == 576)
+        #expect((header["keypoints"] as? [String])?.count == 33)
+        for (n, line) in lines.dropFirst().enumerated() {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(record["frame"] as? Int == n)
+            #expect(abs((record["pts"] as? Double ?? -1) - Double(n) / 10) < 1e-6)
+        }
+    }
+
+    @Test func snapshotWritesAPNGAndRejectsFramesPastTheEnd() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let png = folder.appendingPathComponent("frame.png")
+        let ok = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "20", "-o", png.path])
+        #expect(ok.status == 0, "stderr: \(ok.stderr)")
+        let bytes = [UInt8](try Data(contentsOf: png).prefix(8))
+        #expect(bytes == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        let past = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "500", "-o", png.path])
+        #expect(past.status == 64)
+        expectOneCleanLine(past, mentioning: "past the end")
+    }
+}
