@@ -5,8 +5,9 @@ import Foundation
 /// inference and memory stays flat however long the video.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
+    // At most `capacity` items, so removing from the front is cheap; popped items must not
+    // linger in storage, or a queue of video frames holds far more memory than its capacity.
     private var items: [Element] = []
-    private var head = 0
     private var closed = false
     let capacity: Int
 
@@ -20,7 +21,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func push(_ item: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !closed && items.count - head >= capacity { condition.wait() }
+        while !closed && items.count >= capacity { condition.wait() }
         guard !closed else { return false }
         items.append(item)
         condition.broadcast()
@@ -31,14 +32,9 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     func pop() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !closed { condition.wait() }
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
+        while items.isEmpty && !closed { condition.wait() }
+        guard !items.isEmpty else { return nil }
+        let item = items.removeFirst()
         condition.broadcast()
         return item
     }
@@ -56,7 +52,6 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         condition.lock()
         closed = true
         items.removeAll()
-        head = 0
         condition.broadcast()
         condition.unlock()
     }

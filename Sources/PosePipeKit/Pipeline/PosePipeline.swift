@@ -35,6 +35,8 @@ public final class PosePipeline: Sendable {
     public let description: PipelineDescription
     public let options: PipelineOptions
     private let detectors: [PersonDetector]
+    /// The tail's own detector, for frames the workers skipped while nobody was being followed.
+    private let fallbackDetector: PersonDetector
     private let landmarks: LandmarkStage
     private let planner = PersonCropPlanner()
 
@@ -42,9 +44,9 @@ public final class PosePipeline: Sendable {
         self.description = description
         self.options = options
         let workers = max(1, options.threads)
-        detectors = try (0..<workers).map { _ in
-            try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model))
-        }
+        let makeDetector = { try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model)) }
+        detectors = try (0..<workers).map { _ in try makeDetector() }
+        fallbackDetector = try makeDetector()
         landmarks = try LandmarkStage(pipeline: description, workers: workers)
     }
 
@@ -120,10 +122,17 @@ public final class PosePipeline: Sendable {
         var smoother = TemporalSmoother(parameters: options.smoothing)
         var followed: [RotatedRect] = []
         var tailError: (any Error)?
-        while let (frame, newcomers) = detected.take() {
+        while let (frame, workerRegions) = detected.take() {
             do {
                 var began = DispatchTime.now()
-                let regions = planner.plan(tracked: followed, detected: newcomers ?? [])
+                var newcomers = workerRegions ?? []
+                if workerRegions == nil && followed.isEmpty {
+                    // Nobody to follow: look for people now rather than at the next detection frame.
+                    // The decision depends only on earlier frames, so it is the same for any thread count.
+                    let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight, frameIndex: frame.index)
+                    newcomers = try fallbackDetector.detect(in: frame, regions: search).compactMap(fallbackDetector.region(for:))
+                }
+                let regions = planner.plan(tracked: followed, detected: newcomers)
                 let observed = PoseSimilarity.removingDuplicates(try landmarks.observe(frame, regions: regions))
                 followed = observed.compactMap(\.nextRegion)
                 summary.landmarkSeconds += began.secondsSince
