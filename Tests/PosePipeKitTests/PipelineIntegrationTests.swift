@@ -8,9 +8,9 @@ let sports2dRun: Result<[FrameResult], PosePipeError> = Result {
     try runPipeline(Fixtures.sports2d, threads: 2)
 }.mapError { $0 as? PosePipeError ?? .inferenceFailed("\($0)") }
 
-func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil) throws -> [FrameResult] {
+func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEvery: Int = 1) throws -> [FrameResult] {
     let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"),
-                                    options: PipelineOptions(threads: threads, maxFrames: maxFrames))
+                                    options: PipelineOptions(threads: threads, maxFrames: maxFrames, detectEvery: detectEvery))
     var results: [FrameResult] = []
     _ = try pipeline.run(try VideoDecoder(source: path)) { results.append($0) }
     return results
@@ -103,6 +103,17 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil) throws -> 
         #expect(one.count == 90)
         #expect(lines(one) == lines(two))
         #expect(lines(one) == Array(lines(try sports2dRun.get()).prefix(90)))
+    }
+
+    @Test func sparseDetectionFollowsPeopleAndStaysDeterministic() throws {
+        let one = try runPipeline(Fixtures.sports2d, threads: 1, maxFrames: 120, detectEvery: 5)
+        let two = try runPipeline(Fixtures.sports2d, threads: 2, maxFrames: 120, detectEvery: 5)
+        let lines = { (results: [FrameResult]) in results.map { TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people) } }
+        #expect(lines(one) == lines(two))
+        // Between detections people are followed by their own landmarks, so most frames still show
+        // the man, and both people once the woman has walked in.
+        #expect(one[5..<120].filter { !$0.people.isEmpty }.count >= 110)
+        #expect(one[70..<120].filter { $0.people.count >= 2 }.count >= 45)
     }
 
     @Test func findsSeveralPedestriansInTheOpenCVClip() throws {
