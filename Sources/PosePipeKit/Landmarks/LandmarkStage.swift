@@ -12,8 +12,9 @@ public final class LandmarkStage: Sendable {
         estimators = try (0..<max(1, workers)).map { _ in try LandmarkEstimator(pipeline) }
     }
 
-    /// One observation per crop that holds a person, in crop order.
-    public func observe(_ frame: VideoFrame, regions: [RotatedRect]) throws -> [PersonObservation] {
+    /// One observation per crop that holds a person, in crop order; the first `followedCount`
+    /// crops are people followed from the previous frame.
+    public func observe(_ frame: VideoFrame, regions: [RotatedRect], followedCount: Int = 0) throws -> [PersonObservation] {
         let lanes = min(regions.count, estimators.count)
         guard lanes > 0 else { return [] }
         let slots = ResultSlots<Result<LandmarkEstimator.Estimate?, PosePipeError>>(count: regions.count)
@@ -31,7 +32,8 @@ public final class LandmarkStage: Sendable {
         for (index, slot) in slots.values.enumerated() {
             guard let estimate = try slot?.get() else { continue }
             people.append(PersonObservation(keypoints: estimate.keypoints, score: estimate.presence,
-                                            region: regions[index], nextRegion: estimate.nextRegion))
+                                            region: regions[index], nextRegion: estimate.nextRegion,
+                                            followed: index < followedCount))
         }
         return people
     }

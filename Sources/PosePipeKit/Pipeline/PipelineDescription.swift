@@ -39,6 +39,22 @@ public struct PipelineDescription: Sendable, Codable {
         public var presence: PresenceDescription
         /// Per-keypoint regression output, used to place the next frame's crop.
         public var regression: RegressionDescription?
+        /// What a detection must show before it starts a new track.
+        public var newPerson: NewPersonRule?
+    }
+
+    /// A pose from a fresh detection starts a track only when at least `minClear` of the
+    /// `anchors` (e.g. shoulders and hips) score `minScore` or more. Detector hits on faces in
+    /// foliage or lens flare yield poses with a clear head and feet borrowed from a real person
+    /// but no torso of their own; people already followed are never held to this.
+    public struct NewPersonRule: Sendable, Codable {
+        public var anchors: [Int]
+        public var minClear: Int
+        public var minScore: Double
+
+        public func admits(_ keypoints: [Keypoint]) -> Bool {
+            anchors.filter { keypoints.indices.contains($0) && keypoints[$0].score >= minScore }.count >= minClear
+        }
     }
 
     public struct CodecDescription: Sendable, Codable {
@@ -122,6 +138,9 @@ extension PipelineDescription {
         guard keypoints.count > 0 else { throw PosePipeError.invalidPipeline("\(name): no keypoints") }
         for edge in skeleton where edge.count != 2 || edge.contains(where: { !keypoints.indices.contains($0) }) {
             throw PosePipeError.invalidPipeline("\(name): skeleton edge \(edge) names a keypoint that does not exist")
+        }
+        if let rule = landmarks.newPerson, rule.anchors.contains(where: { !keypoints.indices.contains($0) }) {
+            throw PosePipeError.invalidPipeline("\(name): new_person anchors name a keypoint that does not exist")
         }
         let codec = landmarks.codec
         switch codec.type {

@@ -133,7 +133,11 @@ public final class PosePipeline: Sendable {
                     newcomers = try fallbackDetector.detect(in: frame, regions: search).compactMap(fallbackDetector.region(for:))
                 }
                 let regions = planner.plan(tracked: followed, detected: newcomers)
-                let observed = PoseSimilarity.removingDuplicates(try landmarks.observe(frame, regions: regions))
+                var observed = try landmarks.observe(frame, regions: regions, followedCount: followed.count)
+                if let rule = description.landmarks.newPerson {
+                    observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
+                }
+                observed = PoseSimilarity.removingDuplicates(observed)
                 followed = observed.compactMap(\.nextRegion)
                 summary.landmarkSeconds += began.secondsSince
                 began = DispatchTime.now()

@@ -8,12 +8,15 @@ public struct PersonObservation: Sendable {
     public var region: RotatedRect
     /// The crop the model suggests for the next frame.
     public var nextRegion: RotatedRect?
+    /// Whether the crop followed this person from the previous frame (rather than a fresh detection).
+    public var followed: Bool
 
-    public init(keypoints: [Keypoint], score: Double, region: RotatedRect, nextRegion: RotatedRect? = nil) {
+    public init(keypoints: [Keypoint], score: Double, region: RotatedRect, nextRegion: RotatedRect? = nil, followed: Bool = false) {
         self.keypoints = keypoints
         self.score = score
         self.region = region
         self.nextRegion = nextRegion
+        self.followed = followed
     }
 
     /// The axis-aligned box around the keypoints.
