@@ -1,0 +1,488 @@
+#!/usr/bin/env python3
+"""Measurement side of Scripts/benchmark.sh: posepipe against MediaPipe on the same BlazePose weights.
+
+Runs posepipe (at each --threads value) and MediaPipe (Scripts/benchmark_mediapipe.py) in turn on
+each clip, several times, timing each whole process (wall clock from spawn to exit, so start-up,
+model loading and decoding are included on both sides) and reading its peak RSS with os.wait4.
+Also times FFmpeg decoding alone, runs posepipe once on a long and a short clip for memory, and
+compares the two tools' keypoints. Writes OUT/benchmark.json (everything raw) and
+OUT/benchmark.md (the table, also printed on stdout). Progress goes to stderr.
+
+Needs numpy (the MediaPipe venv has it): run it with that venv's python.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+
+def log(msg):
+    print(f"benchmark: {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg):
+    log(f"error: {msg}")
+    sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Running one process, measured
+# ---------------------------------------------------------------------------------------------
+def measure(cmd, stdout_path=None):
+    """Runs cmd; returns wall seconds, peak RSS (MB), CPU seconds, exit code and stderr text."""
+    err_path = os.path.join(WORK, "stderr.txt")
+    with open(err_path, "wb") as err, open(stdout_path or os.devnull, "wb") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        _, status, ru = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    with open(err_path, "r", errors="replace") as f:
+        stderr = f.read()
+    return {
+        "wall_s": round(wall, 4),
+        "cpu_s": round(ru.ru_utime + ru.ru_stime, 3),
+        "peak_rss_mb": round(ru.ru_maxrss / 1024.0, 1),  # ru_maxrss is in KiB on Linux
+        "exit": proc.returncode,
+        "stderr_head": stderr[:600],
+        "stderr_tail": stderr[-2000:],
+    }
+
+
+def posepipe_cmd(clip, out, threads):
+    cmd = [ARGS.posepipe, clip, "-o", out, "--threads", str(threads), "--quiet"]
+    if VERBOSE_OK:
+        cmd.append("--verbose")  # only adds the final stage-timing line (and FFmpeg warnings)
+    return cmd
+
+
+def run_posepipe(clip, out, threads, what):
+    for attempt in range(3):
+        r = measure(posepipe_cmd(clip, out, threads))
+        if r["exit"] == 0:
+            break
+        head = " | ".join(l.strip() for l in r["stderr_head"].splitlines() if l.strip())[:300]
+        log(f"  posepipe {what} failed (exit {r['exit']}): {head}")
+        if attempt < 2:
+            log("  retrying in 5 s")
+            time.sleep(5)
+    else:
+        die(f"posepipe keeps failing on {clip}")
+    frames, persons = count_posepipe(out)
+    r.update(frames=frames, persons=persons, fps=round(frames / r["wall_s"], 2),
+             persons_per_s=round(persons / r["wall_s"], 2), threads=threads)
+    lines = [l for l in r["stderr_tail"].splitlines() if "busy" in l]
+    r["verbose_line"] = lines[-1].strip() if lines else None
+    r["stage_busy_s"] = parse_busy(r["verbose_line"])
+    return r
+
+
+def parse_busy(line):
+    """Best effort: 'stage busy time: decode 5.94 s, detection 8.46 s' -> {decode: 5.94, ...}."""
+    if not line or "busy" not in line:
+        return None
+    tail = line.split("busy", 1)[1]
+    tail = tail.split(":", 1)[1] if ":" in tail else tail
+    found = {m.group(1).strip(): float(m.group(2))
+             for m in re.finditer(r"([A-Za-z][\w+ /-]*?)\s+([0-9]+(?:\.[0-9]+)?)\s*s\b", tail)}
+    return found or None
+
+
+def count_posepipe(path):
+    frames = persons = 0
+    with open(path) as f:
+        next(f, None)  # header
+        for line in f:
+            if not line.strip():
+                continue
+            frames += 1
+            persons += len(json.loads(line).get("persons") or [])
+    return frames, persons
+
+
+def run_mediapipe(clip, out, what):
+    r = measure([ARGS.mp_python, ARGS.mp_script, clip, "-o", out])
+    if r["exit"] != 0:
+        die(f"MediaPipe run {what} failed (exit {r['exit']}): {r['stderr_tail'].strip()[-600:]}")
+    summary = None
+    for line in reversed(r["stderr_tail"].splitlines()):
+        if line.startswith("{"):
+            summary = json.loads(line)
+            break
+    if summary is None:
+        die(f"MediaPipe run {what} printed no summary")
+    r.update(frames=summary["frames"], poses=summary["poses"], internal=summary,
+             fps=round(summary["frames"] / r["wall_s"], 2))
+    return r
+
+
+def decode_ceiling(clip, threads, runs, frames):
+    cmd = ["ffmpeg", "-nostdin", "-v", "error"] + (["-threads", str(threads)] if threads else []) \
+        + ["-i", clip, "-map", "0:v:0", "-an", "-f", "null", "-"]
+    walls = []
+    for _ in range(runs):
+        r = measure(cmd)
+        if r["exit"] != 0:
+            die(f"ffmpeg decode of {clip} failed: {r['stderr_tail'][-300:]}")
+        walls.append(r["wall_s"])
+    med = statistics.median(walls)
+    return {"threads": threads or "default", "wall_s": walls, "median_wall_s": med,
+            "fps": round(frames / med, 1), "command": " ".join(cmd)}
+
+
+def probe(clip):
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries",
+         "stream=codec_name,width,height,avg_frame_rate,nb_read_packets:format=duration",
+         "-of", "json", clip], capture_output=True, text=True)
+    if out.returncode != 0:
+        die(f"ffprobe cannot read {clip}: {out.stderr.strip()}")
+    j = json.loads(out.stdout)
+    s = j["streams"][0]
+    num, den = (s.get("avg_frame_rate") or "0/1").split("/")
+    return {"codec": s.get("codec_name"), "width": s.get("width"), "height": s.get("height"),
+            "fps": round(float(num) / float(den), 3) if float(den) else None,
+            "packets": int(s.get("nb_read_packets", 0)),
+            "duration_s": float(j.get("format", {}).get("duration", 0) or 0)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement
+# ---------------------------------------------------------------------------------------------
+def load_posepipe(path):
+    with open(path) as f:
+        header = json.loads(next(f))
+        frames = {}
+        for line in f:
+            if line.strip():
+                j = json.loads(line)
+                people = []
+                for p in j.get("persons") or []:
+                    kps = np.array([k if k is not None else [np.nan] * 3 for k in p["keypoints"]],
+                                   dtype=float)
+                    people.append(kps)
+                frames[j["frame"]] = people
+    return header, frames
+
+
+def load_mediapipe(path):
+    with open(path) as f:
+        header = json.loads(next(f))
+        frames = {}
+        for line in f:
+            if line.strip():
+                j = json.loads(line)
+                frames[j["frame"]] = None if j["keypoints"] is None else np.array(j["keypoints"], float)
+    return header, frames
+
+
+def agreement(pp_path, mp_path):
+    pp_header, pp = load_posepipe(pp_path)
+    mp_header, mp = load_mediapipe(mp_path)
+    names = pp_header.get("keypoints") or mp_header["keypoints"]
+    notes = []
+    # Map posepipe's keypoint order onto MediaPipe's by name (they should be identical).
+    order = [names.index(n) for n in mp_header["keypoints"]] if set(mp_header["keypoints"]) <= set(names) else None
+    if order is None:
+        notes.append("keypoint names differ; compared by index")
+        order = list(range(33))
+    if (pp_header.get("width"), pp_header.get("height")) != (mp_header["width"], mp_header["height"]):
+        notes.append(f"frame size differs: posepipe {pp_header.get('width')}x{pp_header.get('height')}, "
+                     f"MediaPipe {mp_header['width']}x{mp_header['height']}")
+    if len(pp) != len(mp):
+        notes.append(f"frame count differs: posepipe {len(pp)}, MediaPipe {len(mp)}")
+
+    both = mp_only = pp_only = neither = 0
+    errs, vis = [], []
+    for i in sorted(set(pp) | set(mp)):
+        m = mp.get(i)
+        people = pp.get(i) or []
+        if m is None and not people:
+            neither += 1
+            continue
+        if m is None:
+            pp_only += 1
+            continue
+        if not people:
+            mp_only += 1
+            continue
+        both += 1
+        mxy = m[:, :2]
+        size = float(np.sqrt(np.prod(mxy.max(axis=0) - mxy.min(axis=0))))
+        best = None
+        for p in people:
+            d = np.linalg.norm(p[order, :2] - mxy, axis=1)
+            mean = np.nanmean(d) if np.isfinite(d).any() else np.inf
+            if best is None or mean < best[0]:
+                best = (mean, d)
+        errs.append(best[1] / size if size > 0 else np.full(len(order), np.nan))
+        vis.append(m[:, 2])
+    result = {"frames_compared": both, "mediapipe_pose_posepipe_none": mp_only,
+              "posepipe_pose_mediapipe_none": pp_only, "neither": neither, "notes": notes,
+              "posepipe_output": pp_path, "mediapipe_output": mp_path}
+    if not errs:
+        return result
+    e = np.vstack(errs)
+    v = np.vstack(vis)
+    flat = e[np.isfinite(e)]
+    shown = e[np.isfinite(e) & (v >= 0.5)]
+    result.update({
+        "normalized_error_median": round(float(np.median(flat)), 4),
+        "normalized_error_p95": round(float(np.percentile(flat, 95)), 4),
+        "normalized_error_mean": round(float(np.mean(flat)), 4),
+        "visible_only": {  # keypoints MediaPipe itself rates visible (visibility >= 0.5)
+            "count": int(shown.size),
+            "median": round(float(np.median(shown)), 4) if shown.size else None,
+            "p95": round(float(np.percentile(shown, 95)), 4) if shown.size else None},
+        "per_keypoint_median": {n: (round(float(np.nanmedian(e[:, k])), 4)
+                                    if np.isfinite(e[:, k]).any() else None)
+                                for k, n in enumerate(mp_header["keypoints"])},
+        "box_size": "sqrt(w*h) of the bounding box of MediaPipe's 33 keypoints in that frame",
+    })
+    return result
+
+
+def identical_tracks(a, b):
+    with open(a) as fa, open(b) as fb:
+        next(fa, None)
+        next(fb, None)
+        return fa.read() == fb.read()
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+def med(runs, key):
+    return statistics.median(r[key] for r in runs)
+
+
+def fmt(x, nd=1):
+    return "–" if x is None else f"{x:.{nd}f}"
+
+
+def render(report):
+    clips = report["clips"]
+    threads = report["config"]["threads"]
+    L = []
+    L.append("# posepipe vs MediaPipe (same BlazePose full weights)")
+    L.append("")
+    c = report["config"]
+    L.append(f"{report['machine']['cpu']}, {report['machine']['cores']} cores; posepipe "
+             f"{report['posepipe']['git']} (binary sha256 {report['posepipe']['sha256'][:12]}); "
+             f"MediaPipe {report['mediapipe']['version']}, OpenCV {report['mediapipe']['opencv']}; "
+             f"{report['started']}, load average {report['machine']['loadavg_at_start'][0]:.1f} at the start, "
+             f"{report['machine']['loadavg_at_end'][0]:.1f} at the end. Medians of {c['runs']} alternating runs; "
+             f"each run timed from spawn to exit (start-up, model loading and decoding included on both "
+             f"sides); peak RSS is the maximum over runs.")
+    L.append("")
+    head = "| | " + " | ".join(
+        f"{k['label']}<br>{k['probe']['width']}×{k['probe']['height']} {k['probe']['codec']}, "
+        f"{fmt(k['probe']['fps'], 0)} fps, {k['frames']} frames" for k in clips) + " |"
+    L.append(head)
+    L.append("|---" * (len(clips) + 1) + "|")
+
+    def row(label, cells):
+        L.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    for t in threads:
+        row(f"posepipe frames/s, `--threads {t}`",
+            [fmt(k["summary"][f"posepipe_t{t}_fps"]) for k in clips])
+    row("MediaPipe frames/s", [fmt(k["summary"]["mediapipe_fps"]) for k in clips])
+    row("ratio posepipe / MediaPipe (" + " / ".join(f"t{t}" for t in threads) + ")",
+        [" / ".join(fmt(k["summary"][f"ratio_t{t}"], 2) for t in threads) for k in clips])
+    row("decode only, ffmpeg frames/s (1 thread / default)",
+        [f"{fmt(k['decode'][0]['fps'], 0)} / {fmt(k['decode'][1]['fps'], 0)}" for k in clips])
+    row(f"persons/s (posepipe `--threads {threads[-1]}`; persons per frame)",
+        [f"{fmt(k['summary']['persons_per_s'])} ({fmt(k['summary']['persons_per_frame'], 2)})"
+         for k in clips])
+    row("peak RSS MB: posepipe " + " / ".join(f"t{t}" for t in threads) + " / MediaPipe",
+        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_rss_mb"], 0) for t in threads]
+                    + [fmt(k["summary"]["mediapipe_rss_mb"], 0)]) for k in clips])
+    row("CPU s per run: posepipe " + " / ".join(f"t{t}" for t in threads) + " / MediaPipe",
+        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_cpu_s"]) for t in threads]
+                    + [fmt(k["summary"]["mediapipe_cpu_s"])]) for k in clips])
+    row("agreement: keypoint distance / box size, median / p95",
+        [f"{fmt(k['agreement'].get('normalized_error_median'), 3)} / "
+         f"{fmt(k['agreement'].get('normalized_error_p95'), 3)}" for k in clips])
+    row("… on keypoints MediaPipe rates visible (≥ 0.5)",
+        [f"{fmt(k['agreement'].get('visible_only', {}).get('median'), 3)} / "
+         f"{fmt(k['agreement'].get('visible_only', {}).get('p95'), 3)}" for k in clips])
+    row("frames compared; MediaPipe pose & posepipe none; posepipe pose & MediaPipe none",
+        [f"{k['agreement']['frames_compared']}; {k['agreement']['mediapipe_pose_posepipe_none']}; "
+         f"{k['agreement']['posepipe_pose_mediapipe_none']}" for k in clips])
+    row("posepipe output identical across " + "/".join(f"t{t}" for t in threads),
+        ["yes" if k["summary"]["identical_across_threads"] else "no" for k in clips])
+    L.append("")
+    busy = [(k["label"], k["summary"].get("verbose_line")) for k in clips]
+    if any(b for _, b in busy):
+        L.append(f"posepipe `--verbose` last line (`--threads {threads[-1]}`, last run):")
+        L.append("")
+        for label, b in busy:
+            if b:
+                L.append(f"- {label}: `{b}`")
+        L.append("")
+    m = report.get("memory")
+    if m:
+        L.append(f"Memory, posepipe `--threads {m['threads']}`, one run each "
+                 f"({m['long']['probe']['width']}×{m['long']['probe']['height']} "
+                 f"{m['long']['probe']['codec']} at {fmt(m['long']['probe']['fps'], 0)} fps, "
+                 f"{m['source']} looped):")
+        L.append("")
+        L.append("| clip | frames | wall s | frames/s | peak RSS MB |")
+        L.append("|---|---|---|---|---|")
+        for key in ("short", "long"):
+            r = m[key]["run"]
+            L.append(f"| {m[key]['label']} | {r['frames']} | {fmt(r['wall_s'])} | {fmt(r['fps'])} | "
+                     f"{fmt(r['peak_rss_mb'], 0)} |")
+        L.append(f"| ratio long / short | {m['long']['run']['frames'] / max(1, m['short']['run']['frames']):.0f}× "
+                 f"| | | {fmt(m['rss_ratio'], 2)} |")
+        L.append("")
+    L.append("Clips: " + "; ".join(f"{k['label']} = {k['source']}" for k in clips) + ".")
+    return "\n".join(L) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+def main():
+    global ARGS, WORK, VERBOSE_OK
+    ap = argparse.ArgumentParser(description="posepipe vs MediaPipe benchmark (see Scripts/benchmark.sh)")
+    ap.add_argument("--posepipe", required=True)
+    ap.add_argument("--mp-python", required=True)
+    ap.add_argument("--mp-script", required=True)
+    ap.add_argument("--clip", action="append", default=[], metavar="LABEL=PATH=SOURCE",
+                    help="a clip to time and compare; SOURCE is a free-text description")
+    ap.add_argument("--long", help="long clip for memory")
+    ap.add_argument("--short", help="short clip for memory, same encoding as --long")
+    ap.add_argument("--long-source", default="")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--decode-runs", type=int, default=3)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--out", required=True, help="folder for benchmark.md and benchmark.json")
+    ap.add_argument("--work", required=True, help="folder for the runs' outputs")
+    ap.add_argument("--git", default="unknown")
+    ARGS = ap.parse_args()
+    WORK = ARGS.work
+    os.makedirs(WORK, exist_ok=True)
+    os.makedirs(ARGS.out, exist_ok=True)
+    threads = [int(t) for t in ARGS.threads.split(",")]
+    for tool in ("ffmpeg", "ffprobe"):
+        if shutil.which(tool) is None:
+            die(f"{tool} not found on PATH")
+    help_text = subprocess.run([ARGS.posepipe, "run", "--help"], capture_output=True, text=True)
+    VERBOSE_OK = "--verbose" in (help_text.stdout + help_text.stderr)
+
+    t_begin = time.perf_counter()
+    mp_versions = subprocess.run(
+        [ARGS.mp_python, "-c", "from importlib.metadata import version as v; import json; "
+         "print(json.dumps({'version': v('mediapipe'), 'opencv': v('opencv-contrib-python'), 'numpy': v('numpy')}))"],
+        capture_output=True, text=True, check=True)
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    with open(ARGS.posepipe, "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    report = {
+        "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
+                    "loadavg_at_start": os.getloadavg()},
+        "posepipe": {"binary": ARGS.posepipe, "sha256": sha, "git": ARGS.git,
+                     "command": " ".join(posepipe_cmd("CLIP", "OUT.jsonl", "N"))},
+        "mediapipe": json.loads(mp_versions.stdout) | {
+            "command": f"{ARGS.mp_python} {ARGS.mp_script} CLIP -o OUT.jsonl",
+            "settings": "mp.solutions.pose.Pose(model_complexity=1, static_image_mode=False), RGB frames from cv2.VideoCapture"},
+        "config": {"runs": ARGS.runs, "decode_runs": ARGS.decode_runs, "threads": threads,
+                   "timing": "wall clock from spawn to exit of each process (time.perf_counter around Popen/os.wait4); peak RSS = ru_maxrss of that process from os.wait4",
+                   "fps": "posepipe: (JSONL lines - 1) / wall; MediaPipe: frames processed / wall; medians over runs"},
+        "clips": [],
+    }
+
+    for spec in ARGS.clip:
+        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
+        if not os.path.isfile(path):
+            die(f"clip {path} is missing")
+        tag = re.sub(r"\W+", "_", label)
+        p = probe(path)
+        log(f"{label}: {path} ({p['width']}x{p['height']} {p['codec']}, {p['packets']} packets)")
+        clip = {"label": label, "path": path, "source": source, "probe": p, "posepipe_runs": [],
+                "mediapipe_runs": []}
+        clip["decode"] = [decode_ceiling(path, 1, ARGS.decode_runs, p["packets"]),
+                          decode_ceiling(path, None, ARGS.decode_runs, p["packets"])]
+        log(f"  decode only: {clip['decode'][0]['fps']} fps (1 thread), {clip['decode'][1]['fps']} fps (default)")
+        pp_out = {t: os.path.join(WORK, f"{tag}.posepipe.t{t}.jsonl") for t in threads}
+        mp_out = os.path.join(WORK, f"{tag}.mediapipe.jsonl")
+        for i in range(ARGS.runs):
+            for t in threads:
+                r = run_posepipe(path, pp_out[t], t, f"run {i + 1} --threads {t}")
+                r["run"] = i + 1
+                clip["posepipe_runs"].append(r)
+                log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t}: {r['frames']} frames in "
+                    f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
+            r = run_mediapipe(path, mp_out, f"run {i + 1}")
+            r["run"] = i + 1
+            clip["mediapipe_runs"].append(r)
+            log(f"  run {i + 1}/{ARGS.runs} MediaPipe: {r['frames']} frames in {r['wall_s']:.2f} s = "
+                f"{r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
+        clip["frames"] = clip["posepipe_runs"][-1]["frames"]
+        s = {}
+        mp_runs = clip["mediapipe_runs"]
+        s["mediapipe_fps"] = med(mp_runs, "fps")
+        s["mediapipe_wall_s"] = med(mp_runs, "wall_s")
+        s["mediapipe_cpu_s"] = med(mp_runs, "cpu_s")
+        s["mediapipe_rss_mb"] = max(r["peak_rss_mb"] for r in mp_runs)
+        for t in threads:
+            runs = [r for r in clip["posepipe_runs"] if r["threads"] == t]
+            s[f"posepipe_t{t}_fps"] = med(runs, "fps")
+            s[f"posepipe_t{t}_wall_s"] = med(runs, "wall_s")
+            s[f"posepipe_t{t}_cpu_s"] = med(runs, "cpu_s")
+            s[f"posepipe_t{t}_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+            s[f"ratio_t{t}"] = round(s[f"posepipe_t{t}_fps"] / s["mediapipe_fps"], 3)
+        last = [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]]
+        s["persons_per_s"] = med(last, "persons_per_s")
+        s["persons_per_frame"] = round(last[-1]["persons"] / max(1, last[-1]["frames"]), 3)
+        s["verbose_line"] = last[-1]["verbose_line"]
+        s["identical_across_threads"] = all(identical_tracks(pp_out[threads[0]], pp_out[t]) for t in threads[1:])
+        clip["summary"] = s
+        clip["agreement"] = agreement(pp_out[threads[-1]], mp_out)
+        a = clip["agreement"]
+        log(f"  agreement: median {a.get('normalized_error_median')}, p95 {a.get('normalized_error_p95')} "
+            f"of box size over {a['frames_compared']} frames")
+        report["clips"].append(clip)
+
+    if ARGS.long and ARGS.short:
+        t = threads[-1]
+        memory = {"threads": t, "source": ARGS.long_source}
+        for key, path in (("short", ARGS.short), ("long", ARGS.long)):
+            p = probe(path)
+            label = f"{p['duration_s'] / 60:.0f} min" if p["duration_s"] >= 60 else f"{p['duration_s']:.0f} s"
+            log(f"memory: posepipe --threads {t} on {path} ({label}, {p['packets']} frames)")
+            r = run_posepipe(path, os.path.join(WORK, f"memory_{key}.jsonl"), t, f"memory {key}")
+            log(f"  {r['frames']} frames in {r['wall_s']:.1f} s = {r['fps']:.1f} fps, peak RSS {r['peak_rss_mb']:.0f} MB")
+            memory[key] = {"label": label, "path": path, "probe": p, "run": r}
+        memory["rss_ratio"] = round(memory["long"]["run"]["peak_rss_mb"] / memory["short"]["run"]["peak_rss_mb"], 3)
+        report["memory"] = memory
+
+    report["machine"]["loadavg_at_end"] = os.getloadavg()
+    report["measurement_s"] = round(time.perf_counter() - t_begin, 1)
+    md = render(report)
+    with open(os.path.join(ARGS.out, "benchmark.json"), "w") as f:
+        json.dump(report, f, indent=1)
+        f.write("\n")
+    with open(os.path.join(ARGS.out, "benchmark.md"), "w") as f:
+        f.write(md)
+    sys.stdout.write(md)
+
+
+if __name__ == "__main__":
+    main()
