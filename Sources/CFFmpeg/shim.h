@@ -15,6 +15,7 @@
 static inline int posepipe_averror(int code) { return AVERROR(code); }
 static inline int posepipe_averror_eof(void) { return AVERROR_EOF; }
 static inline int posepipe_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+static inline int posepipe_averror_exit(void) { return AVERROR_EXIT; }
 static inline int64_t posepipe_nopts_value(void) { return AV_NOPTS_VALUE; }
 
 #endif

@@ -7,13 +7,8 @@ enum FFmpegError {
         av_strerror(status, &buffer, buffer.count)
         return String(nulTerminated: buffer)
     }
-}
 
-/// FFmpeg prints to stderr by default; posepipe promises one clear line per problem.
-public enum FFmpegLog {
-    /// Silences FFmpeg's own messages, or lets its warnings through (for `--verbose`).
-    /// Call once, before opening inputs: FFmpeg's log level is process-wide.
-    public static func configure(verbose: Bool) {
-        av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET)
-    }
+    static let endOfFile = posepipe_averror_eof()
+    static let exit = posepipe_averror_exit()
+    static let again = posepipe_averror(EAGAIN)
 }

@@ -3,11 +3,22 @@ import Foundation
 
 /// Decode stage: reads any container and codec FFmpeg reads, yields RGB24 frames in stream order.
 ///
+/// Bad data never ends a run silently or loudly: undecodable packets are skipped and counted,
+/// an input that stops short keeps every frame before the cut and says so in `warnings`.
+///
 /// Not thread-safe: a pipeline hands the decoder to its decode stage, the only thread that uses it.
 public final class VideoDecoder: @unchecked Sendable {
     public let info: VideoInfo
     /// Packets the codec rejected; their frames are skipped, the stream goes on.
     public private(set) var corruptPackets = 0
+    /// Frames the codec returned with damage it concealed; they are processed like the others.
+    public private(set) var damagedFrames = 0
+    /// Why the input stopped before its end (a cut file, a read error), when it did.
+    public private(set) var endedEarly: String?
+    /// The size of a trailing raw frame too short to be a frame, which was dropped.
+    public private(set) var partialFrameBytes: Int?
+    /// True once every frame of the input was returned (false after a stop request).
+    public private(set) var reachedEnd = false
 
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
@@ -17,55 +28,66 @@ public final class VideoDecoder: @unchecked Sendable {
     private let streamIndex: Int32
     private let timeBase: Double
     private let frameStep: Double
+    private let raw: RawVideoFormat?
+    private let interrupt: InputInterrupt
+    private let standardInput: StandardInputIO?
+    private let messages = FFmpegMessages()
     private var nextIndex = 0
     private var lastPTS: Double?
+    private var packetsRead = 0
+    private var lastPacketRejected = false
+    private var lastFrameDamaged = false
+    private var sawEndOfFile = false
     private var draining = false
     private var finished = false
 
     /// Opens `source`: a path, `-` for standard input, or any URL FFmpeg opens.
-    /// - Parameter threads: decoder threads; 0 lets FFmpeg choose.
-    public init(source: String, threads: Int = 1) throws {
-        let url = source == "-" ? "pipe:0" : source
-        if source != "-", !source.contains("://"), !FileManager.default.fileExists(atPath: source) {
-            throw PosePipeError.inputNotFound(path: source)
-        }
-        var format: UnsafeMutablePointer<AVFormatContext>?
-        let openStatus = avformat_open_input(&format, url, nil, nil)
-        guard openStatus >= 0, let format else {
-            throw Self.openError(source: source, status: openStatus)
-        }
-        self.format = format
-        var stream: UnsafeMutablePointer<AVStream>?
-        var decoderCodec: UnsafePointer<AVCodec>?
+    /// - Parameters:
+    ///   - threads: decoder threads; 0 lets FFmpeg choose.
+    ///   - raw: read headerless frames of this format instead of probing a container.
+    ///   - shouldStop: polled while waiting for input, so a stalled stream can be stopped.
+    public init(source: String, threads: Int = 1, raw: RawVideoFormat? = nil,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
+        FFmpegLog.install()
+        let location = InputLocation(source)
+        try Self.checkBeforeOpening(location, source: source)
+        self.raw = raw
+        interrupt = InputInterrupt(shouldStop)
+        standardInput = location == .standardInput ? try StandardInputIO(interrupt: interrupt) : nil
+        format = try Self.open(location, source: source, raw: raw, interrupt: interrupt,
+                               standardInput: standardInput, messages: messages)
+        let format = format!
+        let decoderCodec: UnsafePointer<AVCodec>
+        let videoStream: UnsafeMutablePointer<AVStream>
         do {
             let infoStatus = avformat_find_stream_info(format, nil)
-            guard infoStatus >= 0 else {
-                throw PosePipeError.notAVideo(path: source, reason: FFmpegError.message(infoStatus))
+            if infoStatus < 0 {
+                throw shouldStop() ? PosePipeError.interrupted
+                    : PosePipeError.notAVideo(path: source, reason: messages.lastError() ?? FFmpegError.message(infoStatus))
             }
-            let best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoderCodec, 0)
-            guard best >= 0, let found = format.pointee.streams[Int(best)], decoderCodec != nil else {
-                throw PosePipeError.notAVideo(path: source, reason: "no video stream")
-            }
-            stream = found
-            streamIndex = best
+            (streamIndex, videoStream, decoderCodec) = try Self.videoStream(in: format, source: source)
         } catch {
+            FFmpegLog.stopListening(to: format)
             avformat_close_input(&self.format)
             throw error
         }
-        let videoStream = stream!
         guard let context = avcodec_alloc_context3(decoderCodec) else {
+            FFmpegLog.stopListening(to: format)
             avformat_close_input(&self.format)
             throw PosePipeError.notAVideo(path: source, reason: "cannot allocate a decoder")
         }
         codec = context
+        FFmpegLog.listen(to: context, with: messages)
         avcodec_parameters_to_context(context, videoStream.pointee.codecpar)
         context.pointee.thread_count = Int32(max(0, threads))
         context.pointee.pkt_timebase = videoStream.pointee.time_base
         let codecStatus = avcodec_open2(context, decoderCodec, nil)
         guard codecStatus >= 0 else {
+            FFmpegLog.stopListening(to: context)
+            FFmpegLog.stopListening(to: format)
             avcodec_free_context(&codec)
             avformat_close_input(&self.format)
-            throw PosePipeError.notAVideo(path: source, reason: "cannot open the \(String(cString: decoderCodec!.pointee.name)) decoder: \(FFmpegError.message(codecStatus))")
+            throw PosePipeError.notAVideo(path: source, reason: "cannot open the \(String(cString: decoderCodec.pointee.name)) decoder: \(FFmpegError.message(codecStatus))")
         }
         packet = av_packet_alloc()
         frame = av_frame_alloc()
@@ -85,15 +107,31 @@ public final class VideoDecoder: @unchecked Sendable {
         }
         info = VideoInfo(
             source: source, width: shown.width, height: shown.height, fps: fps, duration: duration,
-            codec: String(cString: decoderCodec!.pointee.name), orientation: orientation)
+            codec: String(cString: decoderCodec.pointee.name), orientation: orientation)
     }
 
     deinit {
+        if let codec { FFmpegLog.stopListening(to: codec) }
+        if let format { FFmpegLog.stopListening(to: format) }
         sws_freeContext(scaler)
         av_frame_free(&frame)
         av_packet_free(&packet)
         avcodec_free_context(&codec)
         avformat_close_input(&format)
+    }
+
+    /// What went wrong with the input without stopping the run, one line each (no prefix).
+    public var warnings: [String] {
+        var lines: [String] = []
+        if let endedEarly { lines.append("input ended early: \(endedEarly)") }
+        if let partialFrameBytes, let raw {
+            lines.append("dropped a partial last frame (\(partialFrameBytes) of \(raw.frameBytes) bytes)")
+        }
+        var damage: [String] = []
+        if corruptPackets > 0 { damage.append("skipped \(Self.count(corruptPackets, "undecodable packet"))") }
+        if damagedFrames > 0 { damage.append("\(Self.count(damagedFrames, "frame")) repaired by the decoder") }
+        if !damage.isEmpty { lines.append("damaged data: " + damage.joined(separator: ", ")) }
+        return lines
     }
 
     /// The next frame in presentation order, or nil at the end of the stream.
@@ -103,35 +141,166 @@ public final class VideoDecoder: @unchecked Sendable {
             let received = avcodec_receive_frame(codec, frame)
             if received >= 0 {
                 defer { av_frame_unref(frame) }
-                return convert(frame)
+                lastFrameDamaged = frame.pointee.decode_error_flags != 0 || frame.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
+                if lastFrameDamaged { damagedFrames += 1 }
+                if let converted = convert(frame) { return converted }
+                continue
             }
-            if received == posepipe_averror_eof() {
-                finished = true
+            if received == FFmpegError.endOfFile {
+                finish()
                 break
             }
-            if received != posepipe_averror(EAGAIN) {
+            if received != FFmpegError.again {
                 // A broken picture: count it, drop it, keep decoding.
                 corruptPackets += 1
                 continue
             }
             if draining {
-                finished = true
+                finish()
                 break
             }
+            let mark = messages.count
             let read = av_read_frame(format, packet)
+            if read == FFmpegError.again && !interrupt.shouldStop() {
+                // A live demuxer with nothing yet; FFmpeg asks to be called again.
+                usleep(5_000)
+                continue
+            }
             if read < 0 {
-                // End of input (or an unreadable tail): flush what the decoder still holds.
+                noteEnd(status: read, messagesBefore: mark)
                 draining = true
                 avcodec_send_packet(codec, nil)
                 continue
             }
             defer { av_packet_unref(packet) }
             guard packet.pointee.stream_index == streamIndex else { continue }
-            if avcodec_send_packet(codec, packet) < 0 {
-                corruptPackets += 1
+            packetsRead += 1
+            if let raw, Int(packet.pointee.size) < raw.frameBytes {
+                // The rawvideo demuxer hands over whatever bytes are left; a decoder would reject it.
+                partialFrameBytes = Int(packet.pointee.size)
+                continue
             }
+            let sent = avcodec_send_packet(codec, packet)
+            lastPacketRejected = sent < 0
+            if sent < 0 { corruptPackets += 1 }
         }
         return nil
+    }
+
+    /// Notes why reading stopped. A read error is a cut; a plain end of file may be one too
+    /// (FFmpeg reports the end of a truncated file as an ordinary end), which `finish` judges.
+    private func noteEnd(status: Int32, messagesBefore mark: Int) {
+        guard !interrupt.shouldStop() else { return }
+        if status == FFmpegError.endOfFile {
+            sawEndOfFile = true
+        } else {
+            endedEarly = messages.lastError(after: mark) ?? FFmpegError.message(status)
+        }
+    }
+
+    /// Called once the decoder is drained. The evidence of a cut is indirect: an MP4 index that
+    /// lists more frames than were read, or a last frame the codec rejected or had to patch up,
+    /// which then counts as the cut rather than as damage.
+    private func finish() {
+        finished = true
+        reachedEnd = !interrupt.shouldStop()
+        guard sawEndOfFile, reachedEnd else { return }
+        let lastIncomplete = lastPacketRejected || lastFrameDamaged
+        if lastPacketRejected {
+            corruptPackets -= 1
+        } else if lastFrameDamaged {
+            damagedFrames -= 1
+        }
+        if let format, let stream = format.pointee.streams[Int(streamIndex)],
+           String(cString: format.pointee.iformat.pointee.name).hasPrefix("mov,") {
+            // The MP4 demuxer indexes every sample from the moov atom before the first read.
+            let listed = Int(avformat_index_get_entries_count(stream))
+            if packetsRead < listed {
+                endedEarly = "the file holds \(packetsRead) of the \(listed) frames its index lists"
+                return
+            }
+        }
+        if lastIncomplete { endedEarly = "its last frame is incomplete" }
+    }
+
+    private static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
+    /// Refuses inputs whose problem is plain before FFmpeg looks, with a clearer line than its own.
+    private static func checkBeforeOpening(_ location: InputLocation, source: String) throws {
+        switch location {
+        case .standardInput:
+            if isatty(STDIN_FILENO) == 1 {
+                throw PosePipeError.inputUnreadable(path: "-", reason: "standard input is a terminal; pipe a video in")
+            }
+        case .file(let path):
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                throw errno == ENOENT || errno == ENOTDIR ? PosePipeError.inputNotFound(path: source)
+                    : PosePipeError.inputUnreadable(path: source, reason: String(cString: strerror(errno)))
+            }
+            if status.st_mode & S_IFMT == S_IFDIR {
+                throw PosePipeError.inputUnreadable(path: source, reason: "is a directory")
+            }
+            if status.st_mode & S_IFMT == S_IFREG && status.st_size == 0 {
+                throw PosePipeError.notAVideo(path: source, reason: "the file is empty")
+            }
+        case .url:
+            break
+        }
+    }
+
+    private static func open(_ location: InputLocation, source: String, raw: RawVideoFormat?, interrupt: InputInterrupt,
+                             standardInput: StandardInputIO?, messages: FFmpegMessages) throws -> UnsafeMutablePointer<AVFormatContext> {
+        guard let allocated = avformat_alloc_context() else {
+            throw PosePipeError.inputUnreadable(path: source, reason: "out of memory")
+        }
+        allocated.pointee.interrupt_callback = interrupt.callback
+        if let standardInput {
+            allocated.pointee.pb = standardInput.context
+            allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
+        }
+        FFmpegLog.listen(to: allocated, with: messages)
+        var options: OpaquePointer?
+        defer { av_dict_free(&options) }
+        var inputFormat: UnsafePointer<AVInputFormat>?
+        if let raw {
+            inputFormat = av_find_input_format("rawvideo")
+            for (key, value) in raw.demuxerOptions { av_dict_set(&options, key, value, 0) }
+        }
+        var context: UnsafeMutablePointer<AVFormatContext>? = allocated
+        let status = avformat_open_input(&context, location.ffmpegURL, inputFormat, &options)
+        guard status >= 0, let context else {
+            // FFmpeg has freed the context it was given.
+            FFmpegLog.stopListening(to: allocated)
+            if interrupt.shouldStop() { throw PosePipeError.interrupted }
+            throw openError(source: source, status: status, detail: messages.lastError())
+        }
+        return context
+    }
+
+    /// The best video stream, passing over cover art (a still picture attached to audio).
+    private static func videoStream(in format: UnsafeMutablePointer<AVFormatContext>, source: String) throws
+        -> (Int32, UnsafeMutablePointer<AVStream>, UnsafePointer<AVCodec>) {
+        var decoder: UnsafePointer<AVCodec>?
+        let best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
+        if best >= 0, let stream = format.pointee.streams[Int(best)], let decoder, !isCoverArt(stream) {
+            return (best, stream, decoder)
+        }
+        for index in 0..<Int(format.pointee.nb_streams) {
+            guard let stream = format.pointee.streams[index], stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO,
+                  !isCoverArt(stream), let found = avcodec_find_decoder(stream.pointee.codecpar.pointee.codec_id) else { continue }
+            return (Int32(index), stream, found)
+        }
+        if best >= 0, decoder == nil {
+            throw PosePipeError.notAVideo(path: source, reason: "no decoder for its video stream")
+        }
+        throw PosePipeError.notAVideo(path: source, reason: "no video stream")
+    }
+
+    static func isCoverArt(_ stream: UnsafeMutablePointer<AVStream>) -> Bool {
+        stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
     }
 
     private func convert(_ frame: UnsafeMutablePointer<AVFrame>) -> VideoFrame? {
@@ -211,12 +380,12 @@ public final class VideoDecoder: @unchecked Sendable {
         return DisplayOrientation(clockwiseDegrees: -counterClockwise)
     }
 
-    private static func openError(source: String, status: Int32) -> PosePipeError {
+    private static func openError(source: String, status: Int32, detail: String?) -> PosePipeError {
         if status == posepipe_averror(ENOENT) { return .inputNotFound(path: source) }
         if status == posepipe_averror(EACCES) || status == posepipe_averror(EPERM) {
             return .inputUnreadable(path: source, reason: "permission denied")
         }
         if status == posepipe_averror(EISDIR) { return .inputUnreadable(path: source, reason: "is a directory") }
-        return .notAVideo(path: source, reason: FFmpegError.message(status))
+        return .notAVideo(path: source, reason: detail ?? FFmpegError.message(status))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every failure a user can cause or meet, with the one line and the exit code the CLI reports.
 ///
 /// Exit codes follow BSD `sysexits.h`, so scripts can tell "fix your input" from "fix the install".
@@ -18,6 +20,13 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     case inferenceFailed(String)
     /// A frame number or similar request lies outside what the input holds.
     case outOfRange(String)
+    /// Options that do not fit together, found only once the inputs are looked at
+    /// (the argument parser reports the rest).
+    case badUsage(String)
+    /// A folder given as input holds no video to process.
+    case noVideos(folder: String, reason: String)
+    /// A stop signal arrived while the input was being opened.
+    case interrupted
 
     public var description: String {
         switch self {
@@ -29,6 +38,9 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .runtimeUnavailable(let message): "cannot load the model runtime: \(message)"
         case .inferenceFailed(let message): "inference failed: \(message)"
         case .outOfRange(let message): message
+        case .badUsage(let message): message
+        case .noVideos(let folder, let reason): "no videos in \(folder): \(reason)"
+        case .interrupted: "interrupted"
         }
     }
 
@@ -41,7 +53,9 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidPipeline: 78  // EX_CONFIG
         case .runtimeUnavailable: 69  // EX_UNAVAILABLE
         case .inferenceFailed: 70  // EX_SOFTWARE
-        case .outOfRange: 64  // EX_USAGE
+        case .outOfRange, .badUsage: 64  // EX_USAGE
+        case .noVideos: 66  // EX_NOINPUT
+        case .interrupted: ExitStatus.interrupted(signal: SIGINT)
         }
     }
 }

@@ -1,0 +1,15 @@
+/// One input's whole track file: the header, then one line per frame, each flushed as it comes.
+/// The single-clip command and every clip of a batch write through here, so they write the same.
+public enum TrackExport {
+    /// Runs `decoder` through `pipeline` into `writer`; `onFrame` follows each written line (progress).
+    /// When it throws, every frame before the failing one is written, each on a complete line.
+    public static func run(_ decoder: VideoDecoder, through pipeline: PosePipeline, into writer: TrackWriter,
+                           shouldStop: @escaping @Sendable () -> Bool = { false },
+                           onFrame: (VideoFrame) -> Void = { _ in }) throws -> RunSummary {
+        try writer.write(TrackRecord.header(info: decoder.info, pipeline: pipeline.description))
+        return try pipeline.run(decoder, shouldStop: shouldStop) { result in
+            try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people))
+            onFrame(result.frame)
+        }
+    }
+}
