@@ -9,11 +9,14 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Inference workers running frames in parallel (each holds its own model sessions).")
     var threads = 2
 
-    @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame); between detections people are followed by their own landmarks.")
-    var detectEvery = 1
+    @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame; default: about 10 times a second of video); between detections people are followed by their own landmarks.")
+    var detectEvery: Int?
 
     @Option(name: .long, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
     var detectTiles = 2
+
+    @Option(name: .long, help: "Consecutive frames whose person crops come from the frame before them and run concurrently (1: each frame's crops come from the frame just before).")
+    var frameBatch = 2
 
     @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
@@ -32,7 +35,8 @@ struct PipelineArguments: ParsableArguments {
 
     func validate() throws {
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be between 1 and 64") }
-        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be 1 or more") }
+        guard (detectEvery ?? 1) >= 1 else { throw ValidationError("--detect-every must be 1 or more") }
+        guard (1...8).contains(frameBatch) else { throw ValidationError("--frame-batch must be between 1 and 8") }
         guard (0...8).contains(detectTiles) else { throw ValidationError("--detect-tiles must be between 0 and 8") }
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
@@ -45,6 +49,7 @@ struct PipelineArguments: ParsableArguments {
             smoothing: noSmoothing ? nil : OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
             maxFrames: maxFrames,
             detectEvery: detectEvery,
-            detectTiles: detectTiles)
+            detectTiles: detectTiles,
+            frameBatch: frameBatch)
     }
 }

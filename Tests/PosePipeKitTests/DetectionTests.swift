@@ -110,19 +110,30 @@ import Testing
         #expect(tiles.last?.center == Point2(x: 576, y: 384))
     }
 
-    @Test func eachFrameSearchesTheWholeFrameAndOneTileInTurn() {
+    @Test func eachDetectionSearchesTheWholeFrameAndTheNextTile() {
         let tiling = DetectionTiling(level: 2)
         let grid = tiling.tiles(width: 768, height: 576)
-        for index in 0..<8 {
-            let regions = tiling.regions(width: 768, height: 576, frameIndex: index)
-            #expect(regions.count == 2)
-            #expect(regions[0] == PersonDetector.letterbox(width: 768, height: 576))
-            #expect(regions[1] == grid[index % grid.count])
+        let whole = PersonDetector.letterbox(width: 768, height: 576)
+        for k in 0..<16 {
+            #expect(tiling.regions(width: 768, height: 576, detection: k) == [whole, grid[k % grid.count]], "detection \(k)")
         }
-        #expect(DetectionTiling(level: 0).regions(width: 768, height: 576, frameIndex: 3).count == 1)
+        #expect(DetectionTiling(level: 0).regions(width: 768, height: 576, detection: 3) == [whole])
     }
 
     @Test func letterboxIsTheSquareAroundTheFrame() {
         #expect(PersonDetector.letterbox(width: 1768, height: 994) == RotatedRect(center: Point2(x: 884, y: 497), width: 1768, height: 1768))
+    }
+}
+
+@Suite struct DetectionCadenceTests {
+    @Test func defaultCadenceIsAboutTenDetectionsASecond() {
+        let auto = PipelineOptions()
+        #expect(auto.detectionInterval(fps: 30) == 3)
+        #expect(auto.detectionInterval(fps: 60) == 6)
+        #expect(auto.detectionInterval(fps: 10) == 1)
+        #expect(auto.detectionInterval(fps: 4) == 1)
+        #expect(auto.detectionInterval(fps: 0) == 3, "unknown frame rate")
+        #expect(PipelineOptions(detectEvery: 7).detectionInterval(fps: 30) == 7)
+        #expect(PipelineOptions(detectEvery: 0).detectionInterval(fps: 30) == 1)
     }
 }

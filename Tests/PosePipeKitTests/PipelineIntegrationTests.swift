@@ -8,7 +8,7 @@ let sports2dRun: Result<[FrameResult], PosePipeError> = Result {
     try runPipeline(Fixtures.sports2d, threads: 2)
 }.mapError { $0 as? PosePipeError ?? .inferenceFailed("\($0)") }
 
-func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEvery: Int = 1) throws -> [FrameResult] {
+func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEvery: Int? = nil) throws -> [FrameResult] {
     let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"),
                                     options: PipelineOptions(threads: threads, maxFrames: maxFrames, detectEvery: detectEvery))
     var results: [FrameResult] = []

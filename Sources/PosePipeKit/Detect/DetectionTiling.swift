@@ -1,10 +1,10 @@
 /// Where the person detector looks in a frame.
 ///
 /// A square detector input (224 px for BlazePose) sees the whole frame so small that people
-/// far away vanish. Besides the whole frame, the detector therefore also looks at one tile of a
-/// grid of overlapping squares per frame, in turn, so every tile is searched every
-/// `tiles.count` frames at a fraction of the cost of searching them all each frame; once found,
-/// a person is followed by their own landmarks.
+/// far away vanish. Each detection therefore searches the whole frame and one tile of a grid of
+/// overlapping squares, the tiles in turn: two detector runs per detection, every tile searched
+/// every `tiles.count` detections. Once found, a person is followed by their own landmarks, so
+/// the sweep costs only the time until a newcomer is first seen.
 public struct DetectionTiling: Sendable, Equatable {
     /// Tiles across the frame's shorter side; 0 searches the whole frame only.
     public var level: Int
@@ -29,11 +29,10 @@ public struct DetectionTiling: Sendable, Equatable {
         }
     }
 
-    /// The regions to search in frame number `index`: the whole frame, then this frame's tile.
-    public func regions(width: Int, height: Int, frameIndex index: Int) -> [RotatedRect] {
-        var regions = [PersonDetector.letterbox(width: width, height: height)]
+    /// The regions to search in detection number `k` (counting detections, not frames): the
+    /// whole frame, then the next tile.
+    public func regions(width: Int, height: Int, detection k: Int) -> [RotatedRect] {
         let grid = tiles(width: width, height: height)
-        if !grid.isEmpty { regions.append(grid[index % grid.count]) }
-        return regions
+        return [PersonDetector.letterbox(width: width, height: height)] + (grid.isEmpty ? [] : [grid[k % grid.count]])
     }
 }

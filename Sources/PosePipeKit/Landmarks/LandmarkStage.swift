@@ -1,9 +1,9 @@
 import Dispatch
 
-/// Inference and peak extraction for all of one frame's person crops, spread over a pool of
-/// estimators (one model session each) that run concurrently.
+/// Normalization, inference and peak extraction for a batch of person crops, spread over a pool
+/// of estimators (one model session each) that run concurrently.
 ///
-/// Results come back in crop order and each crop's numbers never depend on which estimator ran
+/// Results come back in job order and each crop's numbers never depend on which estimator ran
 /// it, so the output is the same for any pool size.
 public final class LandmarkStage: Sendable {
     private let estimators: [LandmarkEstimator]
@@ -12,29 +12,21 @@ public final class LandmarkStage: Sendable {
         estimators = try (0..<max(1, workers)).map { _ in try LandmarkEstimator(pipeline) }
     }
 
-    /// One observation per crop that holds a person, in crop order; the first `followedCount`
-    /// crops are people followed from the previous frame.
-    public func observe(_ frame: VideoFrame, regions: [RotatedRect], followedCount: Int = 0) throws -> [PersonObservation] {
-        let lanes = min(regions.count, estimators.count)
+    /// The pose in each job's crop, nil where the model sees no person.
+    public func estimate(_ jobs: [(frame: VideoFrame, region: RotatedRect)]) throws -> [LandmarkEstimator.Estimate?] {
+        let lanes = min(jobs.count, estimators.count)
         guard lanes > 0 else { return [] }
-        let slots = ResultSlots<Result<LandmarkEstimator.Estimate?, PosePipeError>>(count: regions.count)
+        let slots = ResultSlots<Result<LandmarkEstimator.Estimate?, PosePipeError>>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            // Lane k owns estimator k and crops k, k + lanes, …: no session is shared.
-            for index in stride(from: lane, to: regions.count, by: lanes) {
+            // Lane k owns estimator k and jobs k, k + lanes, …: no session is shared.
+            for index in stride(from: lane, to: jobs.count, by: lanes) {
                 do {
-                    slots[index] = .success(try estimators[lane].estimate(in: frame, region: regions[index]))
+                    slots[index] = .success(try estimators[lane].estimate(in: jobs[index].frame, region: jobs[index].region))
                 } catch {
                     slots[index] = .failure(error as? PosePipeError ?? .inferenceFailed(String(describing: error)))
                 }
             }
         }
-        var people: [PersonObservation] = []
-        for (index, slot) in slots.values.enumerated() {
-            guard let estimate = try slot?.get() else { continue }
-            people.append(PersonObservation(keypoints: estimate.keypoints, score: estimate.presence,
-                                            region: regions[index], nextRegion: estimate.nextRegion,
-                                            followed: index < followedCount))
-        }
-        return people
+        return try slots.values.map { try $0?.get() ?? nil }
     }
 }

@@ -10,21 +10,37 @@ public struct PipelineOptions: Sendable {
     public var trackGap: Double
     /// Stop after this many frames (nil: the whole input).
     public var maxFrames: Int?
-    /// Run the person detector on every n-th frame (1: every frame). Between detections people
-    /// are followed by their own landmarks; only newcomers wait for the next detection.
-    public var detectEvery: Int
+    /// Run the person detector on every n-th frame (1: every frame); nil: about ten times a
+    /// second of video. Between detections people are followed by their own landmarks; only
+    /// newcomers wait for the next detection.
+    public var detectEvery: Int?
+    /// Consecutive frames whose person crops are planned together and run concurrently: every
+    /// crop of a block comes from the landmarks of the frame before the block, so a lone
+    /// person's frames can use several cores. 1 plans each frame from the one just before.
+    public var frameBatch: Int
     /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
     public var detectTiles: Int
 
     public init(threads: Int = 2, decoderThreads: Int = 1,
                 smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
-                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int = 1, detectTiles: Int = 2) {
+                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 2) {
         self.threads = threads
         self.decoderThreads = decoderThreads
         self.smoothing = smoothing
         self.trackGap = trackGap
         self.maxFrames = maxFrames
-        self.detectEvery = max(1, detectEvery)
+        self.detectEvery = detectEvery.map { max(1, $0) }
         self.detectTiles = max(0, detectTiles)
+        self.frameBatch = max(1, frameBatch)
+    }
+
+    /// Detections a second of video when `detectEvery` is nil.
+    public static let detectionsPerSecond = 10.0
+
+    /// The detection cadence for a video of `fps` frames a second.
+    public func detectionInterval(fps: Double) -> Int {
+        if let detectEvery { return detectEvery }
+        guard fps.isFinite, fps > 0 else { return 3 }
+        return max(1, Int((fps / Self.detectionsPerSecond).rounded()))
     }
 }

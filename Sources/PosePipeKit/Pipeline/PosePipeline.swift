@@ -38,14 +38,15 @@ public final class PosePipeline: Sendable {
     /// The tail's own detector, for frames the workers skipped while nobody was being followed.
     private let fallbackDetector: PersonDetector
     private let landmarks: LandmarkStage
-    private let planner = PersonCropPlanner()
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
         self.options = options
         let workers = max(1, options.threads)
         let makeDetector = { try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model)) }
-        detectors = try (0..<workers).map { _ in try makeDetector() }
+        // One detector run per detection frame costs a fraction of a frame's landmark work, so
+        // one detection worker keeps ahead up to four threads; more would only contend for cores.
+        detectors = try (0..<max(1, workers / 4)).map { _ in try makeDetector() }
         fallbackDetector = try makeDetector()
         landmarks = try LandmarkStage(pipeline: description, workers: workers)
     }
@@ -64,7 +65,7 @@ public final class PosePipeline: Sendable {
         let decodedCount = Mutex(0)
         let producers = DispatchGroup()
         let maxFrames = options.maxFrames ?? Int.max
-        let detectEvery = options.detectEvery
+        let detectEvery = options.detectionInterval(fps: decoder.info.fps)
         let tiling = DetectionTiling(level: options.detectTiles)
 
         @Sendable func fail(_ error: any Error) {
@@ -100,7 +101,7 @@ public final class PosePipeline: Sendable {
                         if frame.index % detectEvery == 0 {
                             let began = DispatchTime.now()
                             let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight,
-                                                        frameIndex: frame.index / detectEvery)
+                                                        detection: frame.index / detectEvery)
                             regions = try detector.detect(in: frame, regions: search).compactMap(detector.region(for:))
                             busy.withLock { $0.detect += began.secondsSince }
                         }
@@ -118,35 +119,27 @@ public final class PosePipeline: Sendable {
         }
 
         var summary = RunSummary()
-        var tracker = PersonTracker(maxGap: options.trackGap)
-        var smoother = TemporalSmoother(parameters: options.smoothing)
-        var followed: [RotatedRect] = []
+        var follower = PersonFollower(description: description, options: options, landmarks: landmarks,
+                                      fallbackDetector: fallbackDetector)
+        let batch = options.frameBatch
         var tailError: (any Error)?
-        while let (frame, workerRegions) = detected.take() {
+        while let first = detected.take() {
             do {
+                // A block is the frames whose index / batch is equal: fixed by index, not timing.
+                var block = [first]
+                while (first.0.index + block.count) / batch == first.0.index / batch, let next = detected.take() {
+                    block.append(next)
+                }
                 var began = DispatchTime.now()
-                var newcomers = workerRegions ?? []
-                if workerRegions == nil && followed.isEmpty {
-                    // Nobody to follow: look for people now rather than at the next detection frame.
-                    // The decision depends only on earlier frames, so it is the same for any thread count.
-                    let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight, frameIndex: frame.index)
-                    newcomers = try fallbackDetector.detect(in: frame, regions: search).compactMap(fallbackDetector.region(for:))
-                }
-                let regions = planner.plan(tracked: followed, detected: newcomers)
-                var observed = try landmarks.observe(frame, regions: regions, followedCount: followed.count)
-                if let rule = description.landmarks.newPerson {
-                    observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
-                }
-                observed = PoseSimilarity.removingDuplicates(observed)
-                followed = observed.compactMap(\.nextRegion)
+                let results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
                 summary.landmarkSeconds += began.secondsSince
                 began = DispatchTime.now()
-                let tracked = tracker.update(observed, at: frame.pts)
-                let people = smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)
-                try sink(FrameResult(frame: frame, people: people))
+                for result in results {
+                    try sink(result)
+                    summary.frames += 1
+                    summary.people += result.people.count
+                }
                 summary.outputSeconds += began.secondsSince
-                summary.frames += 1
-                summary.people += people.count
             } catch {
                 tailError = error
                 frames.cancel()
