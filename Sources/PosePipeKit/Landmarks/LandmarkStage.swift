@@ -8,8 +8,10 @@ import Dispatch
 public final class LandmarkStage: Sendable {
     private let estimators: [LandmarkEstimator]
 
-    public init(pipeline: PipelineDescription, workers: Int) throws {
-        estimators = try (0..<max(1, workers)).map { _ in try LandmarkEstimator(pipeline) }
+    /// A stage running on `estimators`, each used by one lane at a time.
+    public init(estimators: [LandmarkEstimator]) {
+        precondition(!estimators.isEmpty, "a landmark stage needs an estimator")
+        self.estimators = estimators
     }
 
     /// The pose in each job's crop, nil where the model sees no person.

@@ -43,12 +43,29 @@ public final class PosePipeline: Sendable {
         self.description = description
         self.options = options
         let workers = max(1, options.threads)
-        let makeDetector = { try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model)) }
         // One detector run per detection frame costs a fraction of a frame's landmark work, so
         // one detection worker keeps ahead up to four threads; more would only contend for cores.
-        detectors = try (0..<max(1, workers / 4)).map { _ in try makeDetector() }
-        fallbackDetector = try makeDetector()
-        landmarks = try LandmarkStage(pipeline: description, workers: workers)
+        let detectorCount = max(1, workers / 4) + 1
+        enum Session: Sendable {
+            case detector(PersonDetector)
+            case estimator(LandmarkEstimator)
+        }
+        let sessions = try buildConcurrently(detectorCount + workers) { index -> Session in
+            index < detectorCount
+                ? .detector(try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model)))
+                : .estimator(try LandmarkEstimator(description))
+        }
+        var built: [PersonDetector] = []
+        var estimators: [LandmarkEstimator] = []
+        for session in sessions {
+            switch session {
+            case .detector(let detector): built.append(detector)
+            case .estimator(let estimator): estimators.append(estimator)
+            }
+        }
+        fallbackDetector = built.removeLast()
+        detectors = built
+        landmarks = LandmarkStage(estimators: estimators)
     }
 
     /// Runs `decoder` to its end (or `options.maxFrames`, or until `shouldStop` says so) and
