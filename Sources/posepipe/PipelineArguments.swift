@@ -15,8 +15,8 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
     var detectTiles = 2
 
-    @Option(name: .long, help: "Consecutive frames whose person crops come from the frame before them and run concurrently (1: each frame's crops come from the frame just before).")
-    var frameBatch = 2
+    @Option(name: .long, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
+    var frameBatch = 1
 
     @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff

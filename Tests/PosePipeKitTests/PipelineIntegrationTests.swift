@@ -8,9 +8,9 @@ let sports2dRun: Result<[FrameResult], PosePipeError> = Result {
     try runPipeline(Fixtures.sports2d, threads: 2)
 }.mapError { $0 as? PosePipeError ?? .inferenceFailed("\($0)") }
 
-func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEvery: Int? = nil) throws -> [FrameResult] {
-    let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"),
-                                    options: PipelineOptions(threads: threads, maxFrames: maxFrames, detectEvery: detectEvery))
+func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEvery: Int? = nil, frameBatch: Int = 1) throws -> [FrameResult] {
+    let options = PipelineOptions(threads: threads, maxFrames: maxFrames, detectEvery: detectEvery, frameBatch: frameBatch)
+    let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"), options: options)
     var results: [FrameResult] = []
     _ = try pipeline.run(try VideoDecoder(source: path)) { results.append($0) }
     return results
@@ -113,6 +113,15 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         // Between detections people are followed by their own landmarks, so most frames still show
         // the man, and both people once the woman has walked in.
         #expect(one[5..<120].filter { !$0.people.isEmpty }.count >= 110)
+        #expect(one[70..<120].filter { $0.people.count >= 2 }.count >= 45)
+    }
+
+    @Test func frameBlocksFollowEveryoneAndStayDeterministic() throws {
+        let one = try runPipeline(Fixtures.sports2d, threads: 1, maxFrames: 121, frameBatch: 3)
+        let two = try runPipeline(Fixtures.sports2d, threads: 2, maxFrames: 121, frameBatch: 3)
+        let lines = { (results: [FrameResult]) in results.map { TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people) } }
+        #expect(one.map(\.frame.index) == Array(0..<121), "the last, partial block is written too")
+        #expect(lines(one) == lines(two))
         #expect(one[70..<120].filter { $0.people.count >= 2 }.count >= 45)
     }
 

@@ -23,7 +23,7 @@ public struct PipelineOptions: Sendable {
 
     public init(threads: Int = 2, decoderThreads: Int = 1,
                 smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
-                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 2) {
+                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1) {
         self.threads = threads
         self.decoderThreads = decoderThreads
         self.smoothing = smoothing
