@@ -5,38 +5,65 @@ import PosePipeKit
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Write the keypoint tracks of a video as JSON Lines (the default command)."
+        abstract: "Write the keypoint tracks of a video, or of every video in a folder, as JSON Lines (the default command)."
     )
 
-    @Argument(help: "The video: a file, '-' for a stream on standard input, or any URL FFmpeg opens.")
+    @Argument(help: "The video: a file, a folder of clips, '-' for a stream on standard input, or any URL FFmpeg opens.")
     var input: String
 
-    @Option(name: .shortAndLong, help: "Where to write the tracks ('-' for standard output).")
+    @Option(name: .shortAndLong, help: "Where to write the tracks: a file, '-' for standard output, or a folder when the input is a folder.")
     var output: String
 
     @Flag(name: .shortAndLong, help: "No progress line.")
     var quiet = false
 
+    @OptionGroup(title: "Raw frames") var raw: RawArguments
+
+    @OptionGroup(title: "Folders of clips") var batch: BatchArguments
+
     @OptionGroup var pipeline: PipelineArguments
 
     func run() throws {
-        try reportingErrors {
+        let stop = StopRequest()
+        let trap = SignalTrap(stop: stop)
+        defer { withExtendedLifetime(trap) {} }
+        try reportingErrors(stop: stop) {
             FFmpegLog.configure(verbose: pipeline.verbose)
-            let description = try PipelineDescription.load(pipeline.pipeline)
-            let decoder = try VideoDecoder(source: input)
-            let engine = try PosePipeline(description: description, options: pipeline.options())
-            let writer = try TrackWriter(path: output)
-            try writer.write(TrackRecord.header(info: decoder.info, pipeline: description))
-            let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
-            let summary = try engine.run(decoder) { result in
-                try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people))
-                progress.update(frames: result.frame.index + 1, pts: result.frame.pts)
+            var isFolder: ObjCBool = false
+            if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
+                guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }
+                try BatchRun(input: input, output: output, quiet: quiet, batch: batch, pipeline: pipeline, stop: stop).run()
+            } else {
+                guard !batch.anyGiven else {
+                    throw PosePipeError.badUsage("--jobs, --shard, --overwrite and --report are for a folder of clips; \(input) is not a folder")
+                }
+                try runOne(stop: stop)
+            }
+        }
+    }
+
+    private func runOne(stop: StopRequest) throws {
+        let description = try PipelineDescription.load(pipeline.pipeline)
+        let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
+        let engine = try PosePipeline(description: description, options: pipeline.options())
+        let writer = try TrackWriter(path: output)
+        let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
+        let summary: RunSummary
+        do {
+            summary = try TrackExport.run(decoder, through: engine, into: writer, shouldStop: stop.check) { frame in
+                progress.update(frames: frame.index + 1, pts: frame.pts)
             }
             progress.finish()
-            if summary.corruptPackets > 0 {
-                StandardError.line("posepipe: warning: skipped \(summary.corruptPackets) undecodable packets in \(input)")
-            }
-            if pipeline.verbose { StandardError.line(summary.report) }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        try writer.close()
+        for warning in decoder.warnings { StandardError.line("posepipe: warning: \(input): \(warning)") }
+        if pipeline.verbose { StandardError.line(summary.report) }
+        if let code = stop.exitCode {
+            StandardError.line("posepipe: interrupted: \(summary.frames) frames written to \(output == "-" ? "standard output" : output)")
+            throw ExitCode(code)
         }
     }
 }

@@ -6,10 +6,20 @@ enum StandardError {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Rewrites the current terminal line (for progress), without a newline.
+    /// Rewrites the current terminal line (for progress), without a newline. Cut to the
+    /// terminal's width: a wrapped line could no longer be rewritten in place.
     static func status(_ text: String) {
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        let width = columns
+        let shown = width > 1 && text.count >= width ? String(text.prefix(width - 2)) + "…" : text
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + shown).utf8))
     }
 
     static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    /// The terminal's width in characters (0 when unknown).
+    private static var columns: Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 else { return 0 }
+        return Int(size.ws_col)
+    }
 }

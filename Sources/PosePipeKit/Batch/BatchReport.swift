@@ -1,0 +1,78 @@
+import Foundation
+
+/// A batch's outcome: the summary on stderr, and with `--report FILE` the same as JSON.
+public struct BatchReport: Sendable, Equatable, Codable {
+    public var input: String
+    public var output: String
+    /// `K/N`; `0/1` without `--shard`.
+    public var shard: String
+    /// Clips of this shard by outcome.
+    public var done: Int
+    public var skipped: Int
+    public var failed: Int
+    public var interrupted: Int
+    public var pending: Int
+    /// Frames written by this run (skipped clips not counted).
+    public var frames: Int
+    /// Wall time of the whole run, scanning included, to the millisecond.
+    public var seconds: Double
+    /// Every clip of this shard, in list order.
+    public var clips: [ClipReport]
+    /// Files of the folder that are not video (listed by every shard).
+    public var notVideo: [SkippedFile]
+
+    public init(input: String, output: String, shard: Shard, clips: [ClipReport], notVideo: [SkippedFile], seconds: Double) {
+        self.input = input
+        self.output = output
+        self.shard = shard.description
+        self.clips = clips
+        self.notVideo = notVideo
+        self.seconds = (seconds * 1000).rounded() / 1000
+        func count(_ status: ClipReport.Status) -> Int { clips.filter { $0.status == status }.count }
+        done = count(.done)
+        skipped = count(.skipped)
+        failed = count(.failed)
+        interrupted = count(.interrupted)
+        pending = count(.pending)
+        frames = clips.reduce(0) { $0 + $1.frames }
+    }
+
+    /// The closing line on stderr (without `posepipe: `).
+    public var summary: String {
+        var parts = ["\(done) done"]
+        if skipped > 0 { parts.append("\(skipped) skipped (output exists)") }
+        if failed > 0 { parts.append("\(failed) failed") }
+        if interrupted > 0 { parts.append("\(interrupted) interrupted") }
+        if pending > 0 { parts.append("\(pending) not started") }
+        var text = parts.joined(separator: ", ") + " of \(clips.count) clip\(clips.count == 1 ? "" : "s")"
+        if shard != Shard.whole.description { text += " (shard \(shard))" }
+        if !notVideo.isEmpty { text += "; \(notVideo.count) other file\(notVideo.count == 1 ? "" : "s") not video" }
+        text += String(format: "; %d frames in %.1f s", frames, seconds)
+        return text
+    }
+
+    /// Writes the report as one line of JSON (keys sorted, so reruns diff cleanly; `jq .` shows it
+    /// indented), through a temporary file renamed into place like the track files.
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do {
+            data = try encoder.encode(self) + Data("\n".utf8)
+        } catch {
+            throw PosePipeError.outputUnwritable(path: path, reason: "\(error)")
+        }
+        let url = URL(fileURLWithPath: path)
+        let partial = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + BatchLayout.partialSuffix)
+        do {
+            try data.write(to: partial)
+        } catch {
+            throw PosePipeError.outputUnwritable(path: path, reason: (error as NSError).localizedFailureReason ?? "cannot create the file")
+        }
+        guard rename(partial.path, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: partial)
+            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+        }
+    }
+}

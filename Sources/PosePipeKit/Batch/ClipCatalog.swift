@@ -1,0 +1,93 @@
+import Foundation
+
+/// The clips under a folder, found by asking FFmpeg about every file (`MediaProbe`).
+///
+/// Hidden files and folders (a name starting with `.`, like the outputs' `.partial` files) are not
+/// looked at; symbolic links to files are followed, to folders not (no cycles). A file FFmpeg does
+/// not read as video is a clip all the same when its extension says video (`.mp4`, `.mkv`…): a
+/// damaged clip must show up as a failure, not vanish among skipped files.
+public struct ClipCatalog: Sendable, Equatable {
+    /// Paths relative to the folder, in byte order (as `LC_ALL=C sort` sorts them).
+    public var clips: [String]
+    /// Files that are not video, in the same order.
+    public var skipped: [SkippedFile]
+
+    /// Extensions of video containers: a file with one is a clip even when FFmpeg cannot open it.
+    public static let videoExtensions: Set<String> = [
+        "3g2", "3gp", "asf", "avi", "dv", "f4v", "flv", "h264", "h265", "hevc", "m2t", "m2ts", "m2v", "m4v", "mj2",
+        "mkv", "mov", "mp4", "mpeg", "mpg", "mts", "mxf", "nut", "ogv", "qt", "rm", "rmvb", "ts", "vob", "webm", "wmv", "y4m",
+    ]
+
+    public init(clips: [String], skipped: [SkippedFile]) {
+        self.clips = clips
+        self.skipped = skipped
+    }
+
+    /// Walks `folder`.
+    /// - Parameters:
+    ///   - excluding: a folder inside `folder` not to walk (the outputs, when they live inside the inputs).
+    ///   - known: clips known without probing (those with a finished output), so a resumed batch
+    ///     does not open every finished clip again.
+    public static func scan(folder: String, excluding: String? = nil, known: (String) -> Bool = { _ in false }) -> ClipCatalog {
+        let excluded = excluding.map(Self.canonical)
+        var catalog = ClipCatalog(clips: [], skipped: [])
+        var pending = [""]
+        while let relativeFolder = pending.popLast() {
+            let absolute = relativeFolder.isEmpty ? folder : folder + "/" + relativeFolder
+            if let excluded, !relativeFolder.isEmpty, canonical(absolute) == excluded { continue }
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: absolute)
+            } catch {
+                catalog.skipped.append(SkippedFile(path: relativeFolder, reason: "cannot list the folder"))
+                continue
+            }
+            for name in names where !name.hasPrefix(".") {
+                let relative = relativeFolder.isEmpty ? name : relativeFolder + "/" + name
+                let path = folder + "/" + relative
+                var link = stat()
+                guard lstat(path, &link) == 0 else { continue }
+                if link.st_mode & S_IFMT == S_IFDIR {
+                    pending.append(relative)
+                    continue
+                }
+                var target = stat()
+                guard stat(path, &target) == 0, target.st_mode & S_IFMT == S_IFREG else {
+                    catalog.skipped.append(SkippedFile(path: relative, reason: "not a regular file"))
+                    continue
+                }
+                if known(relative) {
+                    catalog.clips.append(relative)
+                    continue
+                }
+                switch MediaProbe.probe(path) {
+                case .video:
+                    catalog.clips.append(relative)
+                case .notVideo(let reason), .unreadable(let reason):
+                    if hasVideoExtension(name) {
+                        catalog.clips.append(relative)
+                    } else {
+                        catalog.skipped.append(SkippedFile(path: relative, reason: reason))
+                    }
+                }
+            }
+        }
+        catalog.clips.sort(by: Self.byteOrder)
+        catalog.skipped.sort { byteOrder($0.path, $1.path) }
+        return catalog
+    }
+
+    static func hasVideoExtension(_ name: String) -> Bool {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+        return videoExtensions.contains(name[name.index(after: dot)...].lowercased())
+    }
+
+    /// Byte order of the UTF-8 spelling: the same on every machine and locale, which sharding needs.
+    static func byteOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}

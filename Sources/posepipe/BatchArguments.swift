@@ -1,0 +1,35 @@
+import ArgumentParser
+import PosePipeKit
+
+/// Options for a folder of clips.
+struct BatchArguments: ParsableArguments {
+    @Option(name: .long, help: "With a folder: clips in flight at once; they share the --threads inference workers (each gets max(1, threads / jobs)). Default: 1.")
+    var jobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("With a folder: process only share K of N of the sorted clip list (clips K, K+N, K+2N…; K from 0).", valueName: "K/N"))
+    var shard: String?
+
+    @Flag(name: .long, help: "With a folder: process clips again even when their output is complete.")
+    var overwrite = false
+
+    @Option(name: .long, help: ArgumentHelp("With a folder: write a JSON report of every clip's outcome here.", valueName: "FILE"))
+    var report: String?
+
+    func validate() throws {
+        if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be between 1 and 64") }
+        if let shard {
+            do {
+                _ = try Shard(parsing: shard)
+            } catch let error as PosePipeError {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
+    /// Whether any of these was given: they make sense only for a folder.
+    var anyGiven: Bool { jobs != nil || shard != nil || overwrite || report != nil }
+
+    var selectedShard: Shard {
+        get throws { try shard.map(Shard.init(parsing:)) ?? .whole }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PosePipeKit
+
+/// `posepipe clips/ -o tracks/`: every video under a folder, each into its own track file.
+struct BatchRun {
+    let input: String
+    let output: String
+    let quiet: Bool
+    let batch: BatchArguments
+    let pipeline: PipelineArguments
+    let stop: StopRequest
+
+    func run() throws {
+        let start = DispatchTime.now()
+        var isFolder: ObjCBool = false
+        if output == "-" || (FileManager.default.fileExists(atPath: output, isDirectory: &isFolder) && !isFolder.boolValue) {
+            throw PosePipeError.badUsage("a folder of clips needs an output folder: -o DIR (\(output) is not one)")
+        }
+        let shard = try batch.selectedShard
+        let jobs = batch.jobs ?? 1
+        let description = try PipelineDescription.load(pipeline.pipeline)
+        guard (try? FileManager.default.contentsOfDirectory(atPath: input)) != nil else {
+            throw PosePipeError.inputUnreadable(path: input, reason: "cannot list the folder")
+        }
+        let layout = BatchLayout(input: input, output: output)
+        let catalog = ClipCatalog.scan(folder: input, excluding: output, known: batch.overwrite ? { _ in false } : layout.isDone)
+        for file in catalog.skipped {
+            StandardError.line("posepipe: skipping \(layout.source(of: file.path)): \(file.reason)")
+        }
+        guard !catalog.clips.isEmpty else {
+            let count = catalog.skipped.count
+            throw PosePipeError.noVideos(folder: input, reason: count == 0 ? "it holds no files"
+                                         : "none of its \(count) file\(count == 1 ? " is" : "s are") video")
+        }
+        try BatchLayout.makeFolder(output)
+        var options = pipeline.options()
+        options.threads = max(1, pipeline.threads / jobs)
+        let mine = shard.select(catalog.clips)
+        let pipelines = try (0..<max(1, min(jobs, mine.count))).map { _ in
+            try PosePipeline(description: description, options: options)
+        }
+        let runner = BatchRunner(layout: layout, pipelines: pipelines, overwrite: batch.overwrite)
+        let console = BatchConsole(showProgress: !quiet && StandardError.isTerminal, total: mine.count, layout: layout)
+        let report = runner.run(catalog, shard: shard, since: start, shouldStop: stop.check, observe: console.handle)
+        console.finish()
+        StandardError.line("posepipe: \(stop.isRequested ? "interrupted: " : "")\(report.summary)")
+        if let path = batch.report { try report.write(to: path) }
+        if let code = stop.exitCode { throw ExitCode(code) }
+        if report.failed > 0 { throw ExitCode(ExitStatus.partialFailure) }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+@testable import PosePipeKit
+
+/// Every kind of bad input a user meets, each with a real file made here, and the outcome the
+/// README's "Bad input" table promises: a clear line on stderr and nothing lost.
+@Suite struct BadInputTests {
+    let folder = Fixtures.scratch()
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// One `posepipe: …` line on stderr naming `text`, no crash trace.
+    func expectOneLine(_ outcome: CLI.Outcome, mentioning text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(outcome.stderr.split(separator: "\n").count == 1, "stderr: \(outcome.stderr)", sourceLocation: sourceLocation)
+        #expect(outcome.stderr.hasPrefix("posepipe: "), "stderr: \(outcome.stderr)", sourceLocation: sourceLocation)
+        #expect(outcome.stderr.contains(text), "stderr: \(outcome.stderr)", sourceLocation: sourceLocation)
+        #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("Backtrac"), sourceLocation: sourceLocation)
+    }
+
+    /// Runs posepipe on `input` writing `out.jsonl` in the scratch folder.
+    func run(_ input: String, _ extra: [String] = []) throws -> CLI.Outcome {
+        try CLI.run([input, "-o", path("out.jsonl"), "--quiet"] + extra)
+    }
+
+    @Test func nonexistentPathExits66() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try run(path("missing.mp4"))
+        #expect(outcome.status == 66)
+        expectOneLine(outcome, mentioning: "no such file or directory: \(path("missing.mp4"))")
+        #expect(!FileManager.default.fileExists(atPath: path("out.jsonl")), "no output for no input")
+    }
+
+    @Test func folderWithoutVideosExits66() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clips = path("clips")
+        try FileManager.default.createDirectory(atPath: clips, withIntermediateDirectories: true)
+        let empty = try CLI.run([clips, "-o", path("tracks")])
+        #expect(empty.status == 66)
+        expectOneLine(empty, mentioning: "no videos in \(clips): it holds no files")
+        try Data("notes\n".utf8).write(to: URL(fileURLWithPath: clips + "/notes.txt"))
+        let textOnly = try CLI.run([clips, "-o", path("tracks")])
+        #expect(textOnly.status == 66)
+        #expect(textOnly.stderr.contains("posepipe: skipping \(clips)/notes.txt: "))
+        #expect(textOnly.stderr.hasSuffix("posepipe: no videos in \(clips): none of its 1 file is video\n"), "stderr: \(textOnly.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("tracks")), "nothing to do creates nothing")
+    }
+
+    /// Root reads a file whatever its mode, and the tests run as root in CI; the outcome
+    /// (66, "cannot read …: permission denied") is still checked wherever they do not.
+    @Test(.enabled(if: getuid() != 0, "root can read a file without read permission"))
+    func unreadableFileExits66() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("locked.mp4")
+        try Fixtures.pedestrianClip(clip, frames: 2)
+        chmod(clip.path, 0)
+        let outcome = try run(clip.path)
+        #expect(outcome.status == 66)
+        expectOneLine(outcome, mentioning: "cannot read \(clip.path): permission denied")
+    }
+
+    @Test func textFileNamedMp4Exits65() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("this is not a video\n".utf8).write(to: URL(fileURLWithPath: path("notes.mp4")))
+        let outcome = try run(path("notes.mp4"))
+        #expect(outcome.status == 65)
+        expectOneLine(outcome, mentioning: "not a readable video: \(path("notes.mp4")): ")
+    }
+
+    @Test func audioOnlyFileExits65() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Fixtures.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=0.5", path("tone.m4a")])
+        let outcome = try run(path("tone.m4a"))
+        #expect(outcome.status == 65)
+        expectOneLine(outcome, mentioning: "not a readable video: \(path("tone.m4a")): no video stream")
+    }
+
+    @Test func zeroByteFileExits65() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(FileManager.default.createFile(atPath: path("empty.mp4"), contents: Data()))
+        let outcome = try run(path("empty.mp4"))
+        #expect(outcome.status == 65)
+        expectOneLine(outcome, mentioning: "not a readable video: \(path("empty.mp4")): the file is empty")
+    }
+
+    @Test func mp4CutInHalfWithItsIndexAtTheEndExits65() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("half.mp4")
+        // Without +faststart the moov atom (the index) is written last: half the file has none.
+        try Fixtures.pedestrianClip(clip, frames: 20)
+        try Fixtures.truncate(clip, keeping: 0.5)
+        let outcome = try run(clip.path)
+        #expect(outcome.status == 65)
+        expectOneLine(outcome, mentioning: "not a readable video: \(clip.path): moov atom not found")
+    }
+
+    @Test func mp4CutAtTheEndKeepsEveryFrameBeforeTheCut() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("cut.mp4")
+        try Fixtures.pedestrianClip(clip, frames: 20, extra: ["-movflags", "+faststart"])
+        let whole = try TrackFile(text: try run(clip.path, ["-o", "-"]).stdout)
+        try Fixtures.truncate(clip, keeping: 0.5)
+        let outcome = try run(clip.path)
+        #expect(outcome.status == 0)
+        expectOneLine(outcome, mentioning: "posepipe: warning: \(clip.path): input ended early: the file holds ")
+        let cut = try TrackFile(path: path("out.jsonl"))
+        cut.expectConsecutiveFrames()
+        #expect(cut.frames.count >= 5 && cut.frames.count < 20, "\(cut.frames.count) frames")
+        // The frames before the cut are the same frames, with the same people.
+        for (n, frame) in cut.frames.enumerated() {
+            #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs")
+        }
+    }
+
+    @Test func corruptPacketsInTheMiddleAreSkippedWithOneWarning() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("damaged.ts")
+        try Fixtures.pedestrianClip(clip, frames: 30, extra: ["-g", "10"])
+        try Fixtures.scramble(clip, count: 3000)
+        let outcome = try run(clip.path)
+        #expect(outcome.status == 0)
+        expectOneLine(outcome, mentioning: "posepipe: warning: \(clip.path): damaged data: ")
+        let tracks = try TrackFile(path: path("out.jsonl"))
+        tracks.expectConsecutiveFrames()
+        #expect(tracks.frames.count >= 25 && tracks.frames.count <= 30, "\(tracks.frames.count) frames")
+        let pts = tracks.frames.compactMap { $0["pts"] as? Double }
+        #expect(pts.last ?? 0 > 2.8, "frames after the damage are processed: last pts \(pts.last ?? 0)")
+        #expect(zip(pts, pts.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
+    @Test func resolutionChangeMidwayKeepsTheFirstSizeInTheHeaderAndLaterFramesInTheirOwnPixels() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let large = folder.appendingPathComponent("large.ts"), small = folder.appendingPathComponent("small.ts")
+        try Fixtures.pedestrianClip(large, frames: 10, size: "768x576")
+        try Fixtures.pedestrianClip(small, frames: 10, size: "384x288", start: 1)
+        let joined = folder.appendingPathComponent("joined.ts")
+        try (try Data(contentsOf: large) + Data(contentsOf: small)).write(to: joined)
+
+        let decoder = try VideoDecoder(source: joined.path)
+        var sizes: [String] = []
+        while let frame = try decoder.next() { sizes.append("\(frame.width)x\(frame.height)") }
+        #expect(sizes == Array(repeating: "768x576", count: 10) + Array(repeating: "384x288", count: 10))
+
+        let outcome = try run(joined.path)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let tracks = try TrackFile(path: path("out.jsonl"))
+        #expect(tracks.header["width"] as? Int == 768 && tracks.header["height"] as? Int == 576)
+        tracks.expectConsecutiveFrames()
+        #expect(tracks.frames.count == 20)
+        let later = tracks.boxes.dropFirst(10).flatMap { $0 }
+        #expect(!later.isEmpty, "people are found after the change")
+        for box in later {
+            let center = (x: box[0] + box[2] / 2, y: box[1] + box[3] / 2)
+            #expect(center.x > 0 && center.x < 384 && center.y > 0 && center.y < 288, "box \(box) lies outside the 384×288 frame")
+        }
+    }
+
+    @Test func frameWithoutAPersonGivesAnEmptyList() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gray = folder.appendingPathComponent("gray.mp4")
+        try Fixtures.ffmpeg(["-f", "lavfi", "-i", "color=c=gray:s=320x240:d=1:r=10", "-c:v", "libx264", "-preset", "ultrafast", gray.path])
+        let outcome = try run(gray.path)
+        #expect(outcome.status == 0 && outcome.stderr.isEmpty, "stderr: \(outcome.stderr)")
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path("out.jsonl"))), as: UTF8.self)
+        let lines = text.split(separator: "\n").dropFirst()
+        #expect(lines.count == 10)
+        for (n, line) in lines.enumerated() {
+            #expect(line == #"{"frame":\#(n),"pts":\#(JSONText.number(Double(n) / 10, decimals: 6)),"persons":[]}"#)
+        }
+    }
+
+    @Test func eightKFramesKeepMemoryBounded() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let huge = folder.appendingPathComponent("8k.mp4")
+        try Fixtures.ffmpeg(["-f", "lavfi", "-i", "testsrc2=s=7680x4320:r=25:d=0.12", "-frames:v", "3",
+                             "-c:v", "libx264", "-preset", "ultrafast", huge.path])
+        let (status, peak) = try CLI.runMeasuringMemory([huge.path, "-o", path("out.jsonl"), "--quiet"])
+        #expect(status == 0)
+        // One 8K RGB frame is 99.5 MB; three in flight plus the YUV pictures stay far below this.
+        #expect(peak < 1_500_000_000, "peak resident memory \(peak / 1_000_000) MB")
+        let tracks = try TrackFile(path: path("out.jsonl"))
+        #expect(tracks.header["width"] as? Int == 7680 && tracks.header["height"] as? Int == 4320)
+        #expect(tracks.frames.count == 3)
+    }
+
+    @Test func unwritableOutputExits73() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("clip.mp4")
+        try Fixtures.pedestrianClip(clip, frames: 2)
+        // A path under a regular file can be created by nobody, root included.
+        let outcome = try CLI.run([clip.path, "-o", clip.path + "/out.jsonl"])
+        #expect(outcome.status == 73)
+        expectOneLine(outcome, mentioning: "cannot write \(clip.path)/out.jsonl: Not a directory")
+    }
+
+    @Test func standardInputClosedEarlyKeepsTheFramesBeforeTheCut() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stream = folder.appendingPathComponent("stream.nut")
+        try Fixtures.pedestrianClip(stream, frames: 20)
+        let bytes = try Data(contentsOf: stream)
+        let outcome = try CLI.run(["-", "-o", "-", "--quiet"], feeding: bytes.prefix(bytes.count / 2))
+        #expect(outcome.status == 0)
+        expectOneLine(outcome, mentioning: "posepipe: warning: -: input ended early: its last frame is incomplete")
+        let tracks = try TrackFile(text: outcome.stdout)
+        tracks.expectConsecutiveFrames()
+        #expect(tracks.frames.count >= 5 && tracks.frames.count < 20, "\(tracks.frames.count) frames")
+    }
+}
