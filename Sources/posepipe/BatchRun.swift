@@ -19,6 +19,7 @@ struct BatchRun {
             throw PosePipeError.badUsage("a folder of clips needs an output folder: -o DIR (\(output) is not one)")
         }
         let shard = try batch.selectedShard
+        if let path = batch.report { try BatchReport.checkWritable(path) }
         let jobs = batch.jobs ?? 1
         let description = try PipelineDescription.load(pipeline.pipeline)
         guard (try? FileManager.default.contentsOfDirectory(atPath: input)) != nil else {

@@ -196,5 +196,10 @@ import Testing
         let underAFile = try CLI.run([clips, "-o", clips + "/notes.txt/tracks"])
         #expect(underAFile.status == 73, "stderr: \(underAFile.stderr)")
         #expect(underAFile.stderr.hasSuffix("posepipe: cannot write \(clips)/notes.txt/tracks: Not a directory\n"))
+        // A report that could not be written is found before the clips are processed, not after.
+        let badReport = try CLI.run([clips, "-o", tracks, "--report", root.path + "/no/such/report.json"])
+        #expect(badReport.status == 73)
+        #expect(badReport.stderr == "posepipe: cannot write \(root.path)/no/such/report.json: No such file or directory\n")
+        #expect(!FileManager.default.fileExists(atPath: tracks))
     }
 }

@@ -88,4 +88,21 @@ import Testing
         joined.expectConsecutiveFrames()
         #expect(joined.frames.count == 7)
     }
+
+    /// `posepipe -` typed at a terminal, without a pipe, would wait forever for a video.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) for a terminal"))
+    func aTerminalOnStandardInputIsRefusedAtOnce() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        // script(1) gives the command a pseudo-terminal for its standard input; -e passes on its exit code.
+        process.arguments = ["-qec", "'\(CLI.binary)' - -o /dev/null", "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 66)
+        #expect(text == "posepipe: cannot read -: standard input is a terminal; pipe a video in\r\n")
+    }
 }

@@ -56,23 +56,41 @@ public struct BatchReport: Sendable, Equatable, Codable {
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data: Data
+        let json: String
         do {
-            data = try encoder.encode(self) + Data("\n".utf8)
+            json = String(decoding: try encoder.encode(self), as: UTF8.self)
         } catch {
             throw PosePipeError.outputUnwritable(path: path, reason: "\(error)")
         }
-        let url = URL(fileURLWithPath: path)
-        let partial = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + BatchLayout.partialSuffix)
+        let partial = Self.partialPath(of: path)
         do {
-            try data.write(to: partial)
-        } catch {
-            throw PosePipeError.outputUnwritable(path: path, reason: (error as NSError).localizedFailureReason ?? "cannot create the file")
-        }
-        guard rename(partial.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: partial)
+            let writer = try TrackWriter(path: partial)
+            try writer.write(json)
+            try writer.close()
+        } catch PosePipeError.outputUnwritable(_, let reason) {
+            try? FileManager.default.removeItem(atPath: partial)
             throw PosePipeError.outputUnwritable(path: path, reason: reason)
         }
+        guard rename(partial, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: partial)
+            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+        }
+    }
+
+    /// Fails now, not after hours of clips, when the report could not be written at the end.
+    public static func checkWritable(_ path: String) throws {
+        let partial = partialPath(of: path)
+        do {
+            try TrackWriter(path: partial).close()
+        } catch PosePipeError.outputUnwritable(_, let reason) {
+            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+        }
+        try? FileManager.default.removeItem(atPath: partial)
+    }
+
+    private static func partialPath(of path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + BatchLayout.partialSuffix).path
     }
 }
