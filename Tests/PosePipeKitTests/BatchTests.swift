@@ -62,6 +62,7 @@ import Testing
         try FileManager.default.copyItem(at: url("a/deep/one.mp4"), to: url("tracks/inside-output.mp4"))
         try Data("not a video\n".utf8).write(to: url("broken.mkv"))
         try Data("notes\n".utf8).write(to: url("notes.txt"))
+        try Data("{}\n".utf8).write(to: url("a.mp4.jsonl"))
         try Fixtures.ffmpeg(["-f", "lavfi", "-i", "sine=duration=0.2", url("a/voice.m4a").path])
 
         let catalog = ClipCatalog.scan(folder: root.path, excluding: url("tracks").path)

@@ -2,10 +2,11 @@ import Foundation
 
 /// The clips under a folder, found by asking FFmpeg about every file (`MediaProbe`).
 ///
-/// Hidden files and folders (a name starting with `.`, like the outputs' `.partial` files) are not
-/// looked at; symbolic links to files are followed, to folders not (no cycles). A file FFmpeg does
-/// not read as video is a clip all the same when its extension says video (`.mp4`, `.mkv`…): a
-/// damaged clip must show up as a failure, not vanish among skipped files.
+/// Hidden files and folders (a name starting with `.`, like the outputs' `.partial` files) and track
+/// files beside their clip (`b.mp4.jsonl` next to `b.mp4`) are not looked at; symbolic links to
+/// files are followed, to folders not (no cycles). A file FFmpeg does not read as video is a clip
+/// all the same when its extension says video (`.mp4`, `.mkv`…): a damaged clip must show up as a
+/// failure, not vanish among skipped files.
 public struct ClipCatalog: Sendable, Equatable {
     /// Paths relative to the folder, in byte order (as `LC_ALL=C sort` sorts them).
     public var clips: [String]
@@ -42,7 +43,8 @@ public struct ClipCatalog: Sendable, Equatable {
                 catalog.skipped.append(SkippedFile(path: relativeFolder, reason: "cannot list the folder"))
                 continue
             }
-            for name in names where !name.hasPrefix(".") {
+            let present = Set(names)
+            for name in names where !name.hasPrefix(".") && !isOutput(name, among: present) {
                 let relative = relativeFolder.isEmpty ? name : relativeFolder + "/" + name
                 let path = folder + "/" + relative
                 var link = stat()
@@ -75,6 +77,11 @@ public struct ClipCatalog: Sendable, Equatable {
         catalog.clips.sort(by: Self.byteOrder)
         catalog.skipped.sort { byteOrder($0.path, $1.path) }
         return catalog
+    }
+
+    /// `b.mp4.jsonl` beside `b.mp4`: a track file, when the outputs are written into the input folder.
+    static func isOutput(_ name: String, among names: Set<String>) -> Bool {
+        name.hasSuffix(BatchLayout.outputSuffix) && names.contains(String(name.dropLast(BatchLayout.outputSuffix.count)))
     }
 
     static func hasVideoExtension(_ name: String) -> Bool {
