@@ -62,6 +62,13 @@ import Testing
         #expect(back[0].keypoints[0].x == 300)
     }
 
+    @Test func aPersonUnseenForAWhileStartsFreshUnderTheSameId() {
+        var smoother = TemporalSmoother(parameters: OneEuroFilter.Parameters(minCutoff: 0.01, beta: 0, derivativeCutoff: 1))
+        _ = smoother.smooth([person(1, x: 0)], at: 0, activeIDs: [1])
+        #expect(smoother.smooth([person(1, x: 300)], at: 0.1, activeIDs: [1])[0].keypoints[0].x < 300, "seen a moment ago: smoothed")
+        #expect(smoother.smooth([person(1, x: 600)], at: 0.5, activeIDs: [1])[0].keypoints[0].x == 600, "unseen for 0.4 s: fresh")
+    }
+
     @Test func offLeavesKeypointsUntouched() {
         var smoother = TemporalSmoother(parameters: nil)
         _ = smoother.smooth([person(1, x: 0)], at: 0, activeIDs: [1])
@@ -90,6 +97,16 @@ import Testing
         #expect(tracker.update([observation(x: 2)], at: 0.4).map(\.id) == [1])
         _ = tracker.update([], at: 0.6)
         #expect(tracker.update([observation(x: 2)], at: 1.5).map(\.id) == [2])
+    }
+
+    @Test func aPersonLostForAMomentIsFoundAgainNearby() {
+        var tracker = PersonTracker()
+        _ = tracker.update([observation(x: 0), observation(x: 1500)], at: 0)
+        _ = tracker.update([observation(x: 1500)], at: 0.3)
+        // Back after a roll: moved by about one body diagonal, pose no longer alike.
+        var rolled = observation(x: 120, y: 150)
+        rolled.keypoints.reverse()
+        #expect(tracker.update([observation(x: 1500), rolled], at: 0.6).map(\.id) == [2, 1])
     }
 
     @Test func strangersGetNewIds() {

@@ -55,6 +55,10 @@ public struct Box: Sendable, Hashable {
 
     public var area: Double { max(0, width) * max(0, height) }
 
+    public var center: Point2 { Point2(x: x + width / 2, y: y + height / 2) }
+
+    public var diagonal: Double { (width * width + height * height).squareRoot() }
+
     /// Intersection over union, 0 when either box is empty.
     public func iou(_ other: Box) -> Double {
         let left = max(x, other.x), top = max(y, other.y)

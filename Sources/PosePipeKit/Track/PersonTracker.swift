@@ -24,11 +24,15 @@ public struct TrackedPerson: Sendable {
 /// Gives each person an id that stays with them while they remain in view.
 ///
 /// Each frame's people are matched greedily, most alike first, to the tracks of earlier frames
-/// by pose similarity (or box overlap, for fast motion). A track unmatched for longer than
-/// `maxGap` seconds ends; a person who comes back later gets a new id.
+/// by pose similarity (or box overlap, for fast motion). A person the model lost for a moment —
+/// a fast roll, a brief occlusion — has moved and changed pose when found again, so tracks left
+/// unmatched then get a second chance by distance: the nearest leftover person whose box centre
+/// lies within `reacquireReach` box diagonals of where the track was last seen. A track
+/// unmatched for longer than `maxGap` seconds ends; a person who comes back later gets a new id.
 public struct PersonTracker: Sendable {
     public let maxGap: Double
     public let minSimilarity: Double
+    public let reacquireReach: Double
     private var tracks: [Track] = []
     private var nextID = 1
 
@@ -38,9 +42,10 @@ public struct PersonTracker: Sendable {
         var lastSeen: Double
     }
 
-    public init(maxGap: Double = 1.0, minSimilarity: Double = 0.1) {
+    public init(maxGap: Double = 1.0, minSimilarity: Double = 0.1, reacquireReach: Double = 1.5) {
         self.maxGap = maxGap
         self.minSimilarity = minSimilarity
+        self.reacquireReach = reacquireReach
     }
 
     /// Ids of the tracks still alive after the last update.
@@ -61,6 +66,20 @@ public struct PersonTracker: Sendable {
         var assigned = [Int?](repeating: nil, count: people.count)
         var taken = Set<Int>()
         for pair in pairs where assigned[pair.person] == nil && !taken.contains(pair.track) {
+            assigned[pair.person] = pair.track
+            taken.insert(pair.track)
+        }
+        var distances: [(reach: Double, person: Int, track: Int)] = []
+        for (p, person) in people.enumerated() where assigned[p] == nil {
+            let centre = person.box.center
+            for (t, track) in tracks.enumerated() where !taken.contains(t) {
+                let last = Box(enclosing: track.keypoints.map(\.point))
+                let reach = centre.distance(to: last.center) / max(last.diagonal, 1)
+                if reach <= reacquireReach { distances.append((reach, p, t)) }
+            }
+        }
+        distances.sort { $0.reach != $1.reach ? $0.reach < $1.reach : ($0.person, $0.track) < ($1.person, $1.track) }
+        for pair in distances where assigned[pair.person] == nil && !taken.contains(pair.track) {
             assigned[pair.person] = pair.track
             taken.insert(pair.track)
         }

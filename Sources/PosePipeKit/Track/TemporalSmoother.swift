@@ -10,12 +10,16 @@ public struct TemporalSmoother: Sendable {
     public let parameters: OneEuroFilter.Parameters?
     /// Keypoints scored below this are passed through unfiltered and do not move the filter.
     public let minScore: Double
-    private var filters: [Int: [OneEuroFilter]] = [:]
+    /// A person unseen for longer than this (seconds) starts fresh when seen again, even under
+    /// the same id: the filter's last state says nothing about where they are now.
+    public let resetGap: Double
+    private var filters: [Int: (lastSeen: Double, axes: [OneEuroFilter])] = [:]
 
     /// - Parameter parameters: nil turns smoothing off.
-    public init(parameters: OneEuroFilter.Parameters? = Self.defaultParameters, minScore: Double = 0.5) {
+    public init(parameters: OneEuroFilter.Parameters? = Self.defaultParameters, minScore: Double = 0.5, resetGap: Double = 0.2) {
         self.parameters = parameters
         self.minScore = minScore
+        self.resetGap = resetGap
     }
 
     /// Smooths one frame's tracked people; people no longer tracked lose their filter state.
@@ -24,14 +28,15 @@ public struct TemporalSmoother: Sendable {
         guard let parameters else { return people }
         return people.map { person in
             var person = person
-            var state = filters[person.id] ?? Array(repeating: OneEuroFilter(parameters), count: person.keypoints.count * 2)
+            var state = Array(repeating: OneEuroFilter(parameters), count: person.keypoints.count * 2)
+            if let kept = filters[person.id], time - kept.lastSeen <= resetGap { state = kept.axes }
             let box = Box(enclosing: person.keypoints.map(\.point))
             let size = max((box.width + box.height) / 2, 1)
             for k in person.keypoints.indices where person.keypoints[k].score >= minScore {
                 person.keypoints[k].x = state[2 * k].filter(person.keypoints[k].x, at: time, speedScale: size)
                 person.keypoints[k].y = state[2 * k + 1].filter(person.keypoints[k].y, at: time, speedScale: size)
             }
-            filters[person.id] = state
+            filters[person.id] = (time, state)
             return person
         }
     }
