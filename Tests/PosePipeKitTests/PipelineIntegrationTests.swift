@@ -70,6 +70,31 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         #expect(Double(inside) >= 0.98 * Double(total), "\(inside) of \(total)")
     }
 
+    @Test func unsureKeypointsDoNotJumpAround() throws {
+        // Hidden joints have flat heatmaps whose argmax lands anywhere; their position comes from
+        // the model's coordinate head instead. Unsmoothed, from one frame to the next, they then
+        // move like a body part (argmax alone: 35 % of the body's diagonal at the 90th percentile).
+        let options = PipelineOptions(threads: 2, smoothing: nil)
+        let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"), options: options)
+        var previous: [Int: TrackedPerson] = [:]
+        var jumps: [Double] = []
+        _ = try pipeline.run(try VideoDecoder(source: Fixtures.sports2d)) { result in
+            var current: [Int: TrackedPerson] = [:]
+            for person in result.people {
+                current[person.id] = person
+                guard let before = previous[person.id], person.box.diagonal > 10 else { continue }
+                for (now, then) in zip(person.keypoints, before.keypoints) where now.score < 0.5 && then.score < 0.5 {
+                    jumps.append(now.point.distance(to: then.point) / person.box.diagonal)
+                }
+            }
+            previous = current
+        }
+        jumps.sort()
+        #expect(jumps.count > 100)
+        let p90 = jumps[jumps.count * 9 / 10]
+        #expect(p90 < 0.25, "90th percentile jump \(p90) of the body diagonal")
+    }
+
     @Test func uprightPeopleHaveShouldersAboveHipsAndConsistentSides() throws {
         let ls = try index("left_shoulder"), rs = try index("right_shoulder"), lh = try index("left_hip"), rh = try index("right_hip")
         var upright = 0, checked = 0, sameSides = 0, frontal = 0

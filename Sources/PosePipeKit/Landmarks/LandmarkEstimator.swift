@@ -41,7 +41,7 @@ public final class LandmarkEstimator: Sendable {
         let presenceValue = Double(results[1].first ?? 0)
         guard presenceValue >= presence.threshold else { return nil }
         let toFrame = normalizer.tensorToFrame(region)
-        let keypoints = codec.decode(results[0]).map { k in
+        var keypoints = codec.decode(results[0]).map { k in
             let p = toFrame.apply(k.point)
             return Keypoint(x: p.x, y: p.y, score: k.score)
         }
@@ -53,6 +53,15 @@ public final class LandmarkEstimator: Sendable {
                 toFrame.apply(Point2(x: Double(values[k * stride]), y: Double(values[k * stride + 1])))
             }
             next = regression.roi.region(from: points)
+            if let below = regression.positionBelow {
+                // A flat heatmap (a hidden joint) has its argmax anywhere; the model's own
+                // coordinate head still knows roughly where the joint is. MediaPipe trusts the
+                // heatmap only above the same kind of threshold. The score stays the heatmap's.
+                for k in keypoints.indices where keypoints[k].score < below && k < points.count {
+                    keypoints[k].x = points[k].x
+                    keypoints[k].y = points[k].y
+                }
+            }
         }
         return Estimate(keypoints: keypoints, presence: presenceValue, nextRegion: next)
     }

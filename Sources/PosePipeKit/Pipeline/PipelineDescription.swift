@@ -78,6 +78,8 @@ public struct PipelineDescription: Sendable, Codable {
         /// [keypoints, values per keypoint]; x and y come first.
         public var shape: [Int]
         public var roi: AlignmentROI
+        /// Keypoints the codec scores below this take their position from this output instead.
+        public var positionBelow: Double?
     }
 }
 
