@@ -6,7 +6,7 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Pipeline description: a name under Pipelines/, a folder, or a pipeline.json path.")
     var pipeline = "blazepose"
 
-    @Option(name: .long, help: "Inference workers running frames in parallel (each holds its own model sessions).")
+    @Option(name: .long, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
     var threads = 2
 
     @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame; default: about 10 times a second of video); between detections people are followed by their own landmarks.")
