@@ -159,31 +159,27 @@ def probe(clip):
 # ---------------------------------------------------------------------------------------------
 # Agreement
 # ---------------------------------------------------------------------------------------------
-def load_posepipe(path):
+def read_track_lines(path, convert):
+    """A header line, then one JSON line per frame: returns the header and {frame: convert(line)}."""
     with open(path) as f:
         header = json.loads(next(f))
         frames = {}
         for line in f:
             if line.strip():
                 j = json.loads(line)
-                people = []
-                for p in j.get("persons") or []:
-                    kps = np.array([k if k is not None else [np.nan] * 3 for k in p["keypoints"]],
-                                   dtype=float)
-                    people.append(kps)
-                frames[j["frame"]] = people
+                frames[j["frame"]] = convert(j)
     return header, frames
+
+
+def load_posepipe(path):
+    def people(j):
+        return [np.array([k if k is not None else [np.nan] * 3 for k in p["keypoints"]], dtype=float)
+                for p in j.get("persons") or []]
+    return read_track_lines(path, people)
 
 
 def load_mediapipe(path):
-    with open(path) as f:
-        header = json.loads(next(f))
-        frames = {}
-        for line in f:
-            if line.strip():
-                j = json.loads(line)
-                frames[j["frame"]] = None if j["keypoints"] is None else np.array(j["keypoints"], float)
-    return header, frames
+    return read_track_lines(path, lambda j: None if j["keypoints"] is None else np.array(j["keypoints"], float))
 
 
 def agreement(pp_path, mp_path):
