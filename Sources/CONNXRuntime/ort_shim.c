@@ -11,14 +11,11 @@
 struct pp_ort_session {
     OrtSession *session;
     OrtMemoryInfo *memory;
-    int64_t input_dims[8];
-    size_t input_rank;
 };
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static const OrtApi *api = NULL;
 static OrtEnv *env = NULL;
-static const char *version = "";
 
 static void set_error(char *error, size_t size, const char *prefix, const char *message) {
     if (error && size > 0) snprintf(error, size, "%s%s", prefix, message ? message : "");
@@ -66,14 +63,11 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
         goto done;
     }
     env = created;
-    version = base->GetVersionString();
     result = 0;
 done:
     pthread_mutex_unlock(&init_lock);
     return result;
 }
-
-const char *pp_ort_version(void) { return version; }
 
 pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads,
                                     char *error, size_t error_size) {
@@ -84,7 +78,6 @@ pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads
     pp_ort_session *s = calloc(1, sizeof *s);
     if (s == NULL) return NULL;
     OrtSessionOptions *options = NULL;
-    OrtTypeInfo *type_info = NULL;
     if (take_status(api->CreateSessionOptions(&options), error, error_size) != 0) goto fail;
     if (take_status(api->SetIntraOpNumThreads(options, intra_op_threads), error, error_size) != 0) goto fail;
     if (take_status(api->SetInterOpNumThreads(options, 1), error, error_size) != 0) goto fail;
@@ -96,19 +89,9 @@ pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads
     if (take_status(api->CreateSession(env, model_path, options, &s->session), error, error_size) != 0) goto fail;
     if (take_status(api->CreateCpuMemoryInfo(OrtDeviceAllocator, OrtMemTypeDefault, &s->memory), error, error_size) != 0) goto fail;
 
-    if (take_status(api->SessionGetInputTypeInfo(s->session, 0, &type_info), error, error_size) != 0) goto fail;
-    const OrtTensorTypeAndShapeInfo *tensor_info = NULL;
-    if (take_status(api->CastTypeInfoToTensorInfo(type_info, &tensor_info), error, error_size) != 0) goto fail;
-    size_t rank = 0;
-    if (take_status(api->GetDimensionsCount(tensor_info, &rank), error, error_size) != 0) goto fail;
-    if (rank > 8) rank = 8;
-    if (take_status(api->GetDimensions(tensor_info, s->input_dims, rank), error, error_size) != 0) goto fail;
-    s->input_rank = rank;
-    api->ReleaseTypeInfo(type_info);
     api->ReleaseSessionOptions(options);
     return s;
 fail:
-    if (type_info) api->ReleaseTypeInfo(type_info);
     if (options) api->ReleaseSessionOptions(options);
     pp_ort_session_close(s);
     return NULL;
@@ -119,11 +102,6 @@ void pp_ort_session_close(pp_ort_session *s) {
     if (s->memory) api->ReleaseMemoryInfo(s->memory);
     if (s->session) api->ReleaseSession(s->session);
     free(s);
-}
-
-int64_t pp_ort_session_input_dim(const pp_ort_session *s, size_t dim) {
-    if (dim >= s->input_rank) return -2;
-    return s->input_dims[dim] < 0 ? -1 : s->input_dims[dim];
 }
 
 static size_t element_count(const int64_t *shape, size_t rank) {

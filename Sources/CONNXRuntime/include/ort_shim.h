@@ -17,9 +17,6 @@ extern "C" {
 /// Returns 0 on success, otherwise writes a message into `error`.
 int pp_ort_init(const char *library_path, char *error, size_t error_size);
 
-/// The loaded runtime's version string, or "" before a successful `pp_ort_init`.
-const char *pp_ort_version(void);
-
 typedef struct pp_ort_session pp_ort_session;
 
 /// Opens a model with its own intra-op thread count; NULL on failure with `error` filled.
@@ -27,9 +24,6 @@ pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads
                                     char *error, size_t error_size);
 
 void pp_ort_session_close(pp_ort_session *session);
-
-/// Number of elements of dimension `dim` of input 0, -1 when dynamic, -2 when unknown.
-int64_t pp_ort_session_input_dim(const pp_ort_session *session, size_t dim);
 
 /// Runs one float32 input into caller-owned float32 output buffers of known shapes.
 /// Returns 0 on success, otherwise writes a message into `error`.

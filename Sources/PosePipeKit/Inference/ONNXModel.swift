@@ -27,12 +27,6 @@ public final class ONNXModel: @unchecked Sendable {
         pp_ort_session_close(session)
     }
 
-    /// Size of dimension `index` of the model's first input; nil when dynamic or absent.
-    public func inputDimension(_ index: Int) -> Int? {
-        let value = pp_ort_session_input_dim(session, index)
-        return value >= 0 ? Int(value) : nil
-    }
-
     /// A requested output: its name and shape, which the caller knows from the pipeline description.
     public struct Output: Sendable {
         public var name: String

@@ -19,9 +19,6 @@ public enum ONNXRuntime {
         throw PosePipeError.runtimeUnavailable(lastError)
     }
 
-    /// The loaded runtime's version, e.g. "1.31.1".
-    public static var version: String { String(cString: pp_ort_version()) }
-
     private static func libraryCandidates() -> [String] {
         if let explicit = ProcessInfo.processInfo.environment[libraryVariable], !explicit.isEmpty {
             return [explicit]

@@ -2,8 +2,6 @@
 public struct PipelineOptions: Sendable {
     /// Inference workers running frames in parallel, each with its own model sessions.
     public var threads: Int
-    /// FFmpeg decoder threads (0: FFmpeg's choice).
-    public var decoderThreads: Int
     /// One Euro settings; nil turns smoothing off.
     public var smoothing: OneEuroFilter.Parameters?
     /// Seconds a person may go unseen and keep their id.
@@ -21,11 +19,10 @@ public struct PipelineOptions: Sendable {
     /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
     public var detectTiles: Int
 
-    public init(threads: Int = 2, decoderThreads: Int = 1,
+    public init(threads: Int = 2,
                 smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
                 trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1) {
         self.threads = threads
-        self.decoderThreads = decoderThreads
         self.smoothing = smoothing
         self.trackGap = trackGap
         self.maxFrames = maxFrames
