@@ -42,6 +42,13 @@ public final class PersonDetector: Sendable {
         return suppression.apply(found)
     }
 
+    /// The crops of the people that detection number `k` finds in `frame`, searching the
+    /// regions `tiling` names for it.
+    public func personCrops(in frame: VideoFrame, tiling: DetectionTiling, detection k: Int) throws -> [RotatedRect] {
+        let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight, detection: k)
+        return try detect(in: frame, regions: search).compactMap(region(for:))
+    }
+
     /// The crop of one detected person.
     public func region(for detection: Detection) -> RotatedRect? {
         roi.region(from: detection.keypoints)

@@ -32,8 +32,7 @@ struct PersonFollower {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
-                let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight, detection: frame.index)
-                newcomers = try fallbackDetector.detect(in: frame, regions: search).compactMap(fallbackDetector.region(for:))
+                newcomers = try fallbackDetector.personCrops(in: frame, tiling: tiling, detection: frame.index)
             }
             let regions = planner.plan(tracked: followed, detected: newcomers)
             spans.append(jobs.count..<(jobs.count + regions.count))

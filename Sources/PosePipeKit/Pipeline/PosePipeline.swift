@@ -117,9 +117,7 @@ public final class PosePipeline: Sendable {
                         var regions: [RotatedRect]?
                         if frame.index % detectEvery == 0 {
                             let began = DispatchTime.now()
-                            let search = tiling.regions(width: frame.displayWidth, height: frame.displayHeight,
-                                                        detection: frame.index / detectEvery)
-                            regions = try detector.detect(in: frame, regions: search).compactMap(detector.region(for:))
+                            regions = try detector.personCrops(in: frame, tiling: tiling, detection: frame.index / detectEvery)
                             busy.withLock { $0.detect += began.secondsSince }
                         }
                         guard detected.put((frame, regions), at: frame.index) else { return }
