@@ -21,7 +21,7 @@ struct BatchRun {
         let shard = try batch.selectedShard
         if let path = batch.report { try BatchReport.checkWritable(path) }
         let jobs = batch.jobs ?? 1
-        let description = try PipelineDescription.load(pipeline.pipeline)
+        let description = try pipeline.description()
         guard (try? FileManager.default.contentsOfDirectory(atPath: input)) != nil else {
             throw PosePipeError.inputUnreadable(path: input, reason: "cannot list the folder")
         }

@@ -1,10 +1,17 @@
 import ArgumentParser
+import Foundation
 import PosePipeKit
 
 /// Options shared by every command that runs the pipeline.
 struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Pipeline description: a name under Pipelines/, a folder, or a pipeline.json path.")
     var pipeline = "blazepose"
+
+    @Option(name: .long, help: ArgumentHelp("Replace the pipeline's pose model by your own ONNX export of the same convention; its input and output sizes are read from the file.", valueName: "file.onnx"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Person detector: blazepose, efficientdet-lite0 or whole-frame (every frame is one person); `posepipe pipelines` lists them.", valueName: "name"))
+    var detector: String?
 
     @Option(name: .long, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
     var threads = 2
@@ -41,6 +48,31 @@ struct PipelineArguments: ParsableArguments {
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
+    }
+
+    /// The pipeline description with `--model` and `--detector` applied.
+    func description() throws -> PipelineDescription {
+        let loader = PipelineLoader()
+        var description = try loader.load(pipeline)
+        if let model {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) else {
+                throw PosePipeError.inputNotFound(path: model)
+            }
+            guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: model) else {
+                throw PosePipeError.inputUnreadable(path: model, reason: isDirectory.boolValue ? "a folder, not a model file" : "permission denied")
+            }
+            description.pose.model = ModelReference(file: model, folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            description.pose.input.sizeFromModel = true
+        }
+        if let detector {
+            do {
+                description.detector = try loader.detector(named: detector)
+            } catch let error as DescriptionError {
+                throw PosePipeError.badUsage("--detector: \(error.reason); choose one of \(loader.detectorNames().joined(separator: ", "))")
+            }
+        }
+        return description
     }
 
     func options(maxFrames: Int? = nil) -> PipelineOptions {

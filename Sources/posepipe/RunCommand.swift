@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
     }
 
     private func runOne(stop: StopRequest) throws {
-        let description = try PipelineDescription.load(pipeline.pipeline)
+        let description = try pipeline.description()
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
         let engine = try PosePipeline(description: description, options: pipeline.options())
         let writer = try TrackWriter(path: output)

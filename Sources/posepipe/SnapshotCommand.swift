@@ -25,7 +25,7 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             FFmpegLog.configure(verbose: pipeline.verbose)
-            let description = try PipelineDescription.load(pipeline.pipeline)
+            let description = try pipeline.description()
             let decoder = try VideoDecoder(source: input)
             // Tracking and smoothing depend on the frames before, so the run starts at frame 0.
             let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame + 1))
@@ -35,7 +35,7 @@ struct SnapshotCommand: ParsableCommand {
                 throw PosePipeError.outOfRange("frame \(frame) is past the end of \(input) (\(last.map { $0.frame.index + 1 } ?? 0) frames)")
             }
             var picture = last.frame.uprightRGB()
-            SkeletonRenderer(skeleton: description.skeleton).draw(last.people, on: &picture,
+            SkeletonRenderer(skeleton: description.keypoints.skeleton, minScore: description.pose.clearScore).draw(last.people, on: &picture,
                                                                     width: last.frame.displayWidth, height: last.frame.displayHeight)
             try PNGEncoder.write(rgb: picture, width: last.frame.displayWidth, height: last.frame.displayHeight, to: output)
             print("\(output): frame \(frame) at \(last.frame.pts) s, \(last.people.count) people")

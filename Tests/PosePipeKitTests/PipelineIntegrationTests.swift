@@ -20,7 +20,7 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
     let names = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
 
     func index(_ name: String) throws -> Int {
-        try #require(try PipelineDescription.load("blazepose").keypoints.firstIndex(of: name))
+        try #require(try PipelineDescription.load("blazepose").keypoints.index(of: name))
     }
 
     @Test func oneResultPerDecodedFrameInOrder() throws {
@@ -58,7 +58,7 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         var inside = 0, total = 0
         for result in try sports2dRun.get() {
             for person in result.people {
-                let region = try #require(person.region)
+                let region = try #require(person.crop)
                 let grown = RotatedRect(center: region.center, width: region.width * 1.1, height: region.height * 1.1, rotation: region.rotation)
                 for k in person.keypoints where k.score >= 0.5 {
                     total += 1

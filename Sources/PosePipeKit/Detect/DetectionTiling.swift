@@ -33,6 +33,6 @@ public struct DetectionTiling: Sendable, Equatable {
     /// whole frame, then the next tile.
     public func regions(width: Int, height: Int, detection k: Int) -> [RotatedRect] {
         let grid = tiles(width: width, height: height)
-        return [PersonDetector.letterbox(width: width, height: height)] + (grid.isEmpty ? [] : [grid[k % grid.count]])
+        return [letterbox(width: width, height: height)] + (grid.isEmpty ? [] : [grid[k % grid.count]])
     }
 }

@@ -17,8 +17,8 @@ public enum TrackRecord {
             ("rotation", String(info.orientation.rawValue)),
             ("pipeline", JSONText.string(pipeline.name)),
             ("coordinates", JSONText.string("pixels of the displayed frame; (0,0) is the top-left corner, pixel centres at +0.5")),
-            ("keypoints", JSONText.array(pipeline.keypoints.map(JSONText.string))),
-            ("skeleton", JSONText.array(pipeline.skeleton.map { JSONText.array($0.map(String.init)) })),
+            ("keypoints", JSONText.array(pipeline.keypoints.keypoints.map(JSONText.string))),
+            ("skeleton", JSONText.array(pipeline.keypoints.skeleton.map { JSONText.array($0.map(String.init)) })),
         ])
     }
 

@@ -1,62 +1,68 @@
 /// The frame-ordered half of the pipeline: follows every person from frame to frame.
 ///
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
-/// before the block keep the crop their own landmarks suggested; detections add newcomers), runs
-/// all crops of the block concurrently through the landmark stage, then, frame by frame, drops
+/// before the block keep the crop their own pose suggested; detections add newcomers), runs
+/// all crops of the block concurrently through the pose stage, then, frame by frame, drops
 /// phantoms and duplicates, gives ids and smooths. Everything here depends on earlier frames, so
 /// it runs in frame order; blocks are fixed by frame index, so results never depend on timing.
 struct PersonFollower {
-    private let description: PipelineDescription
-    private let landmarks: LandmarkStage
-    private let fallbackDetector: PersonDetector
-    private let tiling: DetectionTiling
+    /// The stages and rules the follower works with.
+    struct Parts {
+        var poses: PoseStage
+        /// Searches frames the detection workers skipped while nobody was being followed.
+        var fallbackDetector: any PersonDetecting
+        var schedule: DetectionSchedule
+        var cropRule: any CropRule
+        var newPerson: PoseModelDescription.NewPersonRule?
+        var clearScore: Double
+    }
+
+    private let parts: Parts
     private let planner = PersonCropPlanner()
     private var tracker: PersonTracker
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
 
-    init(description: PipelineDescription, options: PipelineOptions, landmarks: LandmarkStage, fallbackDetector: PersonDetector) {
-        self.description = description
-        self.landmarks = landmarks
-        self.fallbackDetector = fallbackDetector
-        tiling = DetectionTiling(level: options.detectTiles)
-        tracker = PersonTracker(maxGap: options.trackGap)
-        smoother = TemporalSmoother(parameters: options.smoothing)
+    init(parts: Parts, options: PipelineOptions) {
+        self.parts = parts
+        tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
+        smoother = TemporalSmoother(parameters: options.smoothing, minScore: parts.clearScore)
     }
 
     /// One block's frames, each with the crops its detection found (nil: no detection ran).
     mutating func process(_ block: [(frame: VideoFrame, detected: [RotatedRect]?)]) throws -> [FrameResult] {
-        var jobs: [(frame: VideoFrame, region: RotatedRect)] = []
+        var jobs: [(frame: VideoFrame, crop: RotatedRect)] = []
         var spans: [Range<Int>] = []
         for (frame, detected) in block {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
-                newcomers = try fallbackDetector.personCrops(in: frame, tiling: tiling, detection: frame.index)
+                let regions = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
+                newcomers = try parts.fallbackDetector.crops(in: frame, regions: regions, rule: parts.cropRule)
             }
-            let regions = planner.plan(tracked: followed, detected: newcomers)
-            spans.append(jobs.count..<(jobs.count + regions.count))
-            jobs += regions.map { (frame, $0) }
+            let crops = planner.plan(tracked: followed, detected: newcomers)
+            spans.append(jobs.count..<(jobs.count + crops.count))
+            jobs += crops.map { (frame, $0) }
         }
-        let estimates = try landmarks.estimate(jobs)
+        let estimates = try parts.poses.estimate(jobs)
         var results: [FrameResult] = []
-        var next: [RotatedRect] = []  // regions for the next block, last frame's people first
+        var next: [RotatedRect] = []  // crops for the next block, last frame's people first
         for ((frame, _), span) in zip(block, spans) {
             var observed: [PersonObservation] = []
             for (offset, index) in span.enumerated() {
                 guard let estimate = estimates[index] else { continue }
                 observed.append(PersonObservation(keypoints: estimate.keypoints, score: estimate.presence,
-                                                  region: jobs[index].region, nextRegion: estimate.nextRegion,
+                                                  crop: jobs[index].crop, nextCrop: estimate.nextCrop,
                                                   followed: offset < followed.count))
             }
-            if let rule = description.landmarks.newPerson {
+            if let rule = parts.newPerson {
                 observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
             }
-            observed = PoseSimilarity.removingDuplicates(observed)
+            observed = PoseSimilarity.removingDuplicates(observed, minScore: parts.clearScore)
             // The last frame's people carry into the next block, and so does anyone a detection
             // found earlier in this block who is not among them.
-            let carried = next.filter { region in !observed.contains { $0.nextRegion.map { planner.samePerson($0, region) } ?? false } }
-            next = observed.compactMap(\.nextRegion) + carried
+            let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
+            next = observed.compactMap(\.nextCrop) + carried
             let tracked = tracker.update(observed, at: frame.pts)
             results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
         }

@@ -34,29 +34,29 @@ public struct RunSummary: Sendable {
 public final class PosePipeline: Sendable {
     public let description: PipelineDescription
     public let options: PipelineOptions
-    private let detectors: [PersonDetector]
+    private let detectors: [any PersonDetecting]
     /// The tail's own detector, for frames the workers skipped while nobody was being followed.
-    private let fallbackDetector: PersonDetector
-    private let landmarks: LandmarkStage
+    private let fallbackDetector: any PersonDetecting
+    private let poses: PoseStage
+    private let cropRule: any CropRule
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
         self.options = options
+        let factory = StageFactory(description)
         let workers = max(1, options.threads)
-        // One detector run per detection frame costs a fraction of a frame's landmark work, so
+        // One detector run per detection frame costs a fraction of a frame's pose work, so
         // one detection worker keeps ahead up to four threads; more would only contend for cores.
         let detectorCount = max(1, workers / 4) + 1
         enum Session: Sendable {
-            case detector(PersonDetector)
-            case estimator(LandmarkEstimator)
+            case detector(any PersonDetecting)
+            case estimator(PoseEstimator)
         }
         let sessions = try buildConcurrently(detectorCount + workers) { index -> Session in
-            index < detectorCount
-                ? .detector(try PersonDetector(description.detector, modelPath: description.modelPath(description.detector.model)))
-                : .estimator(try LandmarkEstimator(description))
+            index < detectorCount ? .detector(try factory.makeDetector()) : .estimator(try factory.makeEstimator())
         }
-        var built: [PersonDetector] = []
-        var estimators: [LandmarkEstimator] = []
+        var built: [any PersonDetecting] = []
+        var estimators: [PoseEstimator] = []
         for session in sessions {
             switch session {
             case .detector(let detector): built.append(detector)
@@ -65,7 +65,9 @@ public final class PosePipeline: Sendable {
         }
         fallbackDetector = built.removeLast()
         detectors = built
-        landmarks = LandmarkStage(estimators: estimators)
+        poses = PoseStage(estimators: estimators)
+        let input = estimators[0].model.input
+        cropRule = factory.cropRule(inputWidth: input.width, inputHeight: input.height)
     }
 
     /// Runs `decoder` to its end (or `options.maxFrames`, or until `shouldStop` says so) and
@@ -82,8 +84,9 @@ public final class PosePipeline: Sendable {
         let decodedCount = Mutex(0)
         let producers = DispatchGroup()
         let maxFrames = options.maxFrames ?? Int.max
-        let detectEvery = options.detectionInterval(fps: decoder.info.fps)
-        let tiling = DetectionTiling(level: options.detectTiles)
+        let schedule = DetectionSchedule(interval: options.detectionInterval(fps: decoder.info.fps),
+                                         tiling: DetectionTiling(level: options.detectTiles))
+        let cropRule = self.cropRule
 
         @Sendable func fail(_ error: any Error) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
@@ -114,13 +117,13 @@ public final class PosePipeline: Sendable {
             DispatchQueue(label: "posepipe.detect.\(n)").async(group: detection) {
                 while let frame = frames.pop() {
                     do {
-                        var regions: [RotatedRect]?
-                        if frame.index % detectEvery == 0 {
+                        var crops: [RotatedRect]?
+                        if let regions = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) {
                             let began = DispatchTime.now()
-                            regions = try detector.personCrops(in: frame, tiling: tiling, detection: frame.index / detectEvery)
+                            crops = try detector.crops(in: frame, regions: regions, rule: cropRule)
                             busy.withLock { $0.detect += began.secondsSince }
                         }
-                        guard detected.put((frame, regions), at: frame.index) else { return }
+                        guard detected.put((frame, crops), at: frame.index) else { return }
                     } catch {
                         fail(error)
                         return
@@ -134,8 +137,9 @@ public final class PosePipeline: Sendable {
         }
 
         var summary = RunSummary()
-        var follower = PersonFollower(description: description, options: options, landmarks: landmarks,
-                                      fallbackDetector: fallbackDetector)
+        let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
+                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore)
+        var follower = PersonFollower(parts: parts, options: options)
         let batch = options.frameBatch
         var tailError: (any Error)?
         while let first = detected.take() {

@@ -1,29 +1,29 @@
 import Dispatch
 
-/// Normalization, inference and peak extraction for a batch of person crops, spread over a pool
-/// of estimators (one model session each) that run concurrently.
+/// Runs the pose estimators on a batch of person crops, spread over a pool of estimators (one
+/// model session each) running concurrently.
 ///
 /// Results come back in job order and each crop's numbers never depend on which estimator ran
 /// it, so the output is the same for any pool size.
-public final class LandmarkStage: Sendable {
-    private let estimators: [LandmarkEstimator]
+public final class PoseStage: Sendable {
+    private let estimators: [any PoseEstimating]
 
     /// A stage running on `estimators`, each used by one lane at a time.
-    public init(estimators: [LandmarkEstimator]) {
-        precondition(!estimators.isEmpty, "a landmark stage needs an estimator")
+    public init(estimators: [any PoseEstimating]) {
+        precondition(!estimators.isEmpty, "a pose stage needs an estimator")
         self.estimators = estimators
     }
 
     /// The pose in each job's crop, nil where the model sees no person.
-    public func estimate(_ jobs: [(frame: VideoFrame, region: RotatedRect)]) throws -> [LandmarkEstimator.Estimate?] {
+    public func estimate(_ jobs: [(frame: VideoFrame, crop: RotatedRect)]) throws -> [PoseEstimate?] {
         let lanes = min(jobs.count, estimators.count)
         guard lanes > 0 else { return [] }
-        let slots = ResultSlots<Result<LandmarkEstimator.Estimate?, PosePipeError>>(count: jobs.count)
+        let slots = ResultSlots<Result<PoseEstimate?, PosePipeError>>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             // Lane k owns estimator k and jobs k, k + lanes, …: no session is shared.
             for index in stride(from: lane, to: jobs.count, by: lanes) {
                 do {
-                    slots[index] = .success(try estimators[lane].estimate(in: jobs[index].frame, region: jobs[index].region))
+                    slots[index] = .success(try estimators[lane].estimate(in: jobs[index].frame, crop: jobs[index].crop))
                 } catch {
                     slots[index] = .failure(error as? PosePipeError ?? .inferenceFailed(String(describing: error)))
                 }

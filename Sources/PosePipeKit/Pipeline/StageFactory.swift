@@ -1,0 +1,124 @@
+/// Builds the stages a pipeline description names, checking the description against the model
+/// files' declared tensors so that a mismatch is one clear line before any frame is read.
+public struct StageFactory: Sendable {
+    public let description: PipelineDescription
+
+    public init(_ description: PipelineDescription) {
+        self.description = description
+    }
+
+    /// A detector session for one thread.
+    public func makeDetector() throws -> any PersonDetecting {
+        do {
+            switch description.detector {
+            case .blazepose(let part): return try BlazePoseDetector(part)
+            case .box(let part): return try BoxDetector(part)
+            case .wholeFrame: return WholeFrameDetector()
+            }
+        } catch PosePipeError.invalidPipeline(let message) {
+            throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
+        }
+    }
+
+    /// A pose estimator session for one thread.
+    public func makeEstimator() throws -> PoseEstimator {
+        let pose = description.pose
+        var outputs: [String?] = [pose.codec.output]
+        let presenceIndex = pose.presence.map { presence in
+            outputs.append(presence.output)
+            return outputs.count - 1
+        }
+        let regressionIndex = pose.regression.map { regression in
+            outputs.append(regression.output)
+            return outputs.count - 1
+        }
+        let model: ImageModel
+        do {
+            model = try ImageModel(path: pose.model.path, input: pose.input, outputs: outputs)
+        } catch PosePipeError.invalidPipeline(let message) {
+            throw PosePipeError.invalidPipeline("\(description.name): pose.\(message)")
+        }
+        let input = model.input
+        let decoder = PoseDecoder(
+            reader: try reader(for: model.outputs[0], file: pose.model.file),
+            keypointCount: description.keypoints.count, inputWidth: input.width, inputHeight: input.height,
+            cropRule: cropRule(inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
+            presence: try presenceIndex.map { index in
+                guard model.outputs[index].count >= 1 else { throw invalid("pose.presence.output: '\(model.outputs[index].name)' is empty") }
+                return (index, pose.presence!.threshold, pose.presence!.logits)
+            },
+            regression: try regressionIndex.map { index in
+                let regression = pose.regression!
+                let count = model.outputs[index].count
+                guard count % regression.valuesPerKeypoint == 0 else {
+                    throw invalid("pose.regression.values_per_keypoint: \(regression.valuesPerKeypoint) does not divide output '\(model.outputs[index].name)' (\(count) values)")
+                }
+                if case .aligned(let follow, _, _) = pose.crop, let beyond = follow.first(where: { $0 >= count / regression.valuesPerKeypoint }) {
+                    throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(count / regression.valuesPerKeypoint) points")
+                }
+                return (index, regression.valuesPerKeypoint, regression.hiddenPositions)
+            },
+            flip: pose.flipTest.map { (flipIndices(channels: heatmapChannels(model.outputs[0])), $0.shiftHeatmap) })
+        return PoseEstimator(model: model, decoder: decoder)
+    }
+
+    /// The crop rule for a pose model taking `inputWidth` × `inputHeight`.
+    public func cropRule(inputWidth: Int, inputHeight: Int) -> any CropRule {
+        switch description.pose.crop {
+        case .box(let padding, let udp):
+            BoxCropRule(padding: padding, udp: udp, inputWidth: inputWidth, inputHeight: inputHeight,
+                        clearScore: description.pose.clearScore)
+        case .aligned(let follow, let angle, let scale):
+            AlignedCropRule(follow: follow, targetAngleDegrees: angle, scale: scale)
+        }
+    }
+
+    private func reader(for output: ONNXModel.Output, file: String) throws -> PoseDecoder.Reader {
+        let k = description.keypoints.count
+        let shape = output.shape
+        func need(_ ok: Bool, _ expected: String) throws {
+            guard ok else {
+                throw invalid("pose.codec: \(file)'s output '\(output.name)' has shape \(shape); the codec needs \(expected) with \(k) keypoints (\(description.keypoints.name))")
+            }
+        }
+        let scheme = description.pose.codec.scheme
+        switch scheme {
+        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _), .udp(let layout, _):
+            try need(shape.count == 4 && heatmapChannels(output) >= k && shape.dropFirst().allSatisfy { $0 >= 3 },
+                     layout == .nchw ? "[1, K, H, W]" : "[1, H, W, K]")
+            return .heatmaps(HeatmapCodecs.make(scheme), layout: layout, shape: shape)
+        case .regression(let format, let units, let logits):
+            switch format {
+            case .xy: try need(shape.count == 3 && shape[1] >= k && shape[2] == 2, "[1, K, 2]")
+            case .xyScore: try need(shape.count == 3 && shape[1] >= k && shape[2] == 3, "[1, K, 3]")
+            case .rle: try need(shape.count == 3 && shape[1] >= k && shape[2] == 4, "[1, K, 4]")
+            case .flat(let values, _): try need(output.count >= k * values, "at least K × \(values) values")
+            }
+            return .coordinates(CoordinateRegressionCodec(format: format, units: units, logits: logits))
+        }
+    }
+
+    private func heatmapChannels(_ output: ONNXModel.Output) -> Int {
+        guard output.shape.count == 4, let layout = description.pose.codec.scheme.heatmapLayout else { return 0 }
+        return layout == .nchw ? output.shape[1] : output.shape[3]
+    }
+
+    /// The keypoint set's flip pairs over all `channels` (extra channels stay in place).
+    private func flipIndices(channels: Int) -> [Int] {
+        (0..<channels).map { $0 < description.keypoints.count ? description.keypoints.flip[$0] : $0 }
+    }
+
+    private func invalid(_ message: String) -> PosePipeError {
+        .invalidPipeline("\(description.name): \(message)")
+    }
+}
+
+extension CodecDescription.Scheme {
+    /// The heatmap layout, nil for regressed coordinates.
+    var heatmapLayout: TensorLayout? {
+        switch self {
+        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _), .udp(let layout, _): layout
+        case .regression: nil
+        }
+    }
+}
