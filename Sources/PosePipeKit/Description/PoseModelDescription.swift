@@ -3,7 +3,9 @@ import Foundation
 /// The pose model part (`pose`): the network that finds one person's keypoints in a crop,
 /// with everything needed to feed it and read it.
 public struct PoseModelDescription: Sendable, Equatable {
-    public var model: ModelReference
+    /// The model file; nil for a pipeline that describes a convention and takes the user's own
+    /// export with `--model` (`mmpose-topdown`).
+    public var model: ModelReference?
     public var input: InputDescription
     public var crop: CropDescription
     public var codec: CodecDescription
@@ -87,7 +89,7 @@ extension PoseModelDescription {
     /// Decodes the part; keypoint names (in `new_person`) resolve against `keypoints`.
     init(from decoder: any Decoder, folder: URL, keypoints: KeypointSet) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        model = ModelReference(file: try c.decode(String.self, forKey: .model), folder: folder)
+        model = try c.decodeIfPresent(String.self, forKey: .model).map { ModelReference(file: $0, folder: folder) }
         input = try c.decode(InputDescription.self, forKey: .input)
         crop = try c.decode(CropDescription.self, forKey: .crop)
         codec = try c.decode(CodecDescription.self, forKey: .codec)

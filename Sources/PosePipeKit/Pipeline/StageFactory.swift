@@ -1,3 +1,5 @@
+import Foundation
+
 /// Builds the stages a pipeline description names, checking the description against the model
 /// files' declared tensors so that a mismatch is one clear line before any frame is read.
 public struct StageFactory: Sendable {
@@ -32,15 +34,18 @@ public struct StageFactory: Sendable {
             outputs.append(regression.output)
             return outputs.count - 1
         }
+        guard let file = pose.model else {
+            throw PosePipeError.badUsage("pipeline \(description.name) ships no model: give your export with --model FILE.onnx")
+        }
         let model: ImageModel
         do {
-            model = try ImageModel(path: pose.model.path, input: pose.input, outputs: outputs)
+            model = try ImageModel(path: file.path, input: pose.input, outputs: outputs)
         } catch PosePipeError.invalidPipeline(let message) {
             throw PosePipeError.invalidPipeline("\(description.name): pose.\(message)")
         }
         let input = model.input
         let decoder = PoseDecoder(
-            reader: try reader(for: model.outputs[0], file: pose.model.file),
+            reader: try reader(for: model.outputs[0], file: URL(fileURLWithPath: file.path).lastPathComponent),
             keypointCount: description.keypoints.count, inputWidth: input.width, inputHeight: input.height,
             cropRule: cropRule(inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
             presence: try presenceIndex.map { index in
