@@ -13,6 +13,9 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Person detector: blazepose, efficientdet-lite0 or whole-frame (every frame is one person); `posepipe pipelines` lists them.", valueName: "name"))
     var detector: String?
 
+    @Flag(name: .long, help: "Also run each crop mirrored and average the heatmaps (MMPose's flip test): steadier keypoints for twice the pose model's work.")
+    var flipTest = false
+
     @Option(name: .long, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
     var threads = 2
 
@@ -71,6 +74,12 @@ struct PipelineArguments: ParsableArguments {
             } catch let error as DescriptionError {
                 throw PosePipeError.badUsage("--detector: \(error.reason); choose one of \(loader.detectorNames().joined(separator: ", "))")
             }
+        }
+        if flipTest, description.pose.flipTest == nil {
+            guard description.pose.codec.scheme.readsHeatmaps else {
+                throw PosePipeError.badUsage("--flip-test: pipeline \(description.name) regresses coordinates; the flip test averages heatmaps")
+            }
+            description.pose.flipTest = PoseModelDescription.FlipTest(shiftHeatmap: true)
         }
         return description
     }

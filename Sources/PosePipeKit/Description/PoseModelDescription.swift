@@ -59,6 +59,10 @@ public struct PoseModelDescription: Sendable, Equatable {
         /// Move the mirrored heatmaps one column right, as MMPose's `shift_heatmap` (HRNet,
         /// Hourglass: on; UDP, MSPN: off).
         public var shiftHeatmap: Bool
+
+        public init(shiftHeatmap: Bool) {
+            self.shiftHeatmap = shiftHeatmap
+        }
     }
 }
 
