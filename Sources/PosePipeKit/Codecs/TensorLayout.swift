@@ -1,4 +1,5 @@
-/// Memory order of an image-like tensor: channels first (PyTorch exports) or last (TensorFlow's).
+/// Axis order of an image or heatmap tensor: channels first (PyTorch, MMPose, mmdeploy) or channels last
+/// (TensorFlow-born models such as BlazePose).
 public enum TensorLayout: String, Sendable, Codable {
     case nchw = "NCHW"
     case nhwc = "NHWC"

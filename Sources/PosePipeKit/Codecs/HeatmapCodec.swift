@@ -1,0 +1,18 @@
+import Foundation
+
+/// Turns one crop's heatmaps into keypoints, one per channel, the way one model family's reference code
+/// decodes them.
+///
+/// Coordinates are the model input's pixels exactly as the family's reference decode computes them, before
+/// any crop → image transform; each conforming type's documentation says which convention that is. Scores
+/// are the reference's scores, unchanged (they need not lie in 0…1).
+public protocol HeatmapCodec: Sendable {
+    func decode(_ heatmaps: Heatmaps, inputWidth: Int, inputHeight: Int) -> [Keypoint]
+}
+
+/// A quarter cell times `np.sign` of a difference of two heatmap values: a tie does not move a peak, a NaN
+/// spreads as in numpy.
+@inline(__always)
+func quarterStep(_ difference: Float) -> Double {
+    difference > 0 ? 0.25 : (difference < 0 ? -0.25 : (difference.isNaN ? .nan : 0))
+}
