@@ -42,28 +42,24 @@ import Testing
         #expect(pixels.largest <= Self.pixelTolerance, "\(file): input pixels differ by \(pixels.largest)")
     }
 
-    @Test func msraMatchesMMPose() throws {
-        let codec = MSRAHeatmapCodec(guard: .axis)
-        try check("msra.json", exactCells: true, cell: { hm, k, _ in
-            let p = codec.peak(hm, channel: k)
-            return (p.x, p.y)
-        }, codec: { _ in codec })
+    /// The decodes whose cells come from an argmax and quarter-cell rules alone.
+    enum ArgmaxDecode: String, CaseIterable, Sendable {
+        case msra, hrnet, newell
     }
 
-    @Test func jointGuardMatchesHRNet() throws {
-        let codec = MSRAHeatmapCodec(guard: .joint)
-        try check("hrnet.json", exactCells: true, cell: { hm, k, _ in
-            let p = codec.peak(hm, channel: k)
-            return (p.x, p.y)
-        }, codec: { _ in codec })
-    }
-
-    @Test func newellMatchesPoseHGTrain() throws {
-        let codec = NewellHeatmapCodec()
-        try check("newell.json", exactCells: true, cell: { hm, k, _ in
-            let p = codec.peak(hm, channel: k)
-            return (p.x, p.y)
-        }, codec: { _ in codec })
+    @Test(arguments: ArgmaxDecode.allCases)
+    func argmaxDecodesMatchTheirSources(_ decode: ArgmaxDecode) throws {
+        let codec: any HeatmapCodec
+        let cell: (Heatmaps, Int) -> (Double, Double)
+        switch decode {
+        case .msra, .hrnet:
+            let msra = MSRAHeatmapCodec(guard: decode == .msra ? .axis : .joint)
+            (codec, cell) = (msra, { let p = msra.peak($0, channel: $1); return (p.x, p.y) })
+        case .newell:
+            let newell = NewellHeatmapCodec()
+            (codec, cell) = (newell, { let p = newell.peak($0, channel: $1); return (p.x, p.y) })
+        }
+        try check("\(decode.rawValue).json", exactCells: true, cell: { hm, k, _ in cell(hm, k) }, codec: { _ in codec })
     }
 
     @Test func megviiMatchesMMPose() throws {

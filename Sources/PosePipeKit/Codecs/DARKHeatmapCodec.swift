@@ -17,7 +17,7 @@ public struct DARKHeatmapCodec: HeatmapCodec {
     }
 
     public func decode(_ heatmaps: Heatmaps, inputWidth: Int, inputHeight: Int) -> [Keypoint] {
-        let sx = Double(inputWidth) / Double(heatmaps.width), sy = Double(inputHeight) / Double(heatmaps.height)
+        let (sx, sy) = heatmaps.stride(inputWidth: inputWidth, inputHeight: inputHeight)
         let logs = logMaps(heatmaps)
         return (0..<heatmaps.channels).map { k in
             let p = peak(heatmaps, logMaps: logs, channel: k)

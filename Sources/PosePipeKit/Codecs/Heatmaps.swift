@@ -49,6 +49,11 @@ public struct Heatmaps: Sendable {
         return (bx, by, best)
     }
 
+    /// Input pixels per heatmap cell on each axis, the `input_size / heatmap_size` MMPose's codecs scale by.
+    public func stride(inputWidth: Int, inputHeight: Int) -> (x: Double, y: Double) {
+        (Double(inputWidth) / Double(width), Double(inputHeight) / Double(height))
+    }
+
     /// One channel in row-major order.
     public func plane(_ channel: Int) -> [Float] {
         var plane = [Float](repeating: 0, count: height * width)

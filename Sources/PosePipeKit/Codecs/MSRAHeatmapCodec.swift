@@ -27,7 +27,7 @@ public struct MSRAHeatmapCodec: HeatmapCodec {
     }
 
     public func decode(_ heatmaps: Heatmaps, inputWidth: Int, inputHeight: Int) -> [Keypoint] {
-        let sx = Double(inputWidth) / Double(heatmaps.width), sy = Double(inputHeight) / Double(heatmaps.height)
+        let (sx, sy) = heatmaps.stride(inputWidth: inputWidth, inputHeight: inputHeight)
         return (0..<heatmaps.channels).map { k in
             let p = peak(heatmaps, channel: k)
             return Keypoint(x: p.x * sx, y: p.y * sy, score: logits ? sigmoid(Double(p.value)) : Double(p.value))

@@ -18,7 +18,7 @@ public struct MegviiHeatmapCodec: HeatmapCodec {
     }
 
     public func decode(_ heatmaps: Heatmaps, inputWidth: Int, inputHeight: Int) -> [Keypoint] {
-        let sx = Double(inputWidth) / Double(heatmaps.width), sy = Double(inputHeight) / Double(heatmaps.height)
+        let (sx, sy) = heatmaps.stride(inputWidth: inputWidth, inputHeight: inputHeight)
         let blurred = blur.modulated(heatmaps)
         return (0..<blurred.channels).map { k in
             let p = Self.peak(blurred, channel: k)

@@ -18,7 +18,7 @@ public struct NewellHeatmapCodec: HeatmapCodec {
     public init() {}
 
     public func decode(_ heatmaps: Heatmaps, inputWidth: Int, inputHeight: Int) -> [Keypoint] {
-        let sx = Double(inputWidth) / Double(heatmaps.width), sy = Double(inputHeight) / Double(heatmaps.height)
+        let (sx, sy) = heatmaps.stride(inputWidth: inputWidth, inputHeight: inputHeight)
         return (0..<heatmaps.channels).map { k in
             let p = peak(heatmaps, channel: k)
             return Keypoint(x: (p.x - 1) * sx, y: (p.y - 1) * sy, score: Double(p.score))
