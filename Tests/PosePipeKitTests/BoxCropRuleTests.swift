@@ -59,7 +59,7 @@ import Testing
 
     @Test func theWholeFrameIsMMPosesNoBoxBox() throws {
         let frame = VideoFrame(index: 0, pts: 0, width: 64, height: 48, rgb: [UInt8](repeating: 0, count: 64 * 48 * 3))
-        let detection = try #require(try WholeFrameDetector().detect(in: frame, regions: []).first)
+        let detection = try #require(try WholeFrameDetector().detect(in: frame, tiles: []).first)
         // MMPose's [0, 0, w, h] in its pixels.
         #expect(detection.box == Box(x: 0.5, y: 0.5, width: 64, height: 48))
         #expect(detection.score == 1)

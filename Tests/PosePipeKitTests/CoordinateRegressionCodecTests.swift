@@ -27,12 +27,14 @@ import Testing
         #expect(scores[0] == 0.5 && abs(scores[1] - 0.5) < 1e-6 && abs(scores[2] - 0.25) < 1e-6)
     }
 
-    @Test func flatLayoutEqualsBlazePosesRegressionCodec() {
-        var generator = SeededGenerator(seed: 33)
-        let values = (0..<(39 * 5)).map { _ in Float.random(in: -300...300, using: &generator) }
-        let old = RegressionCodec(output: "r", totalKeypoints: 39, valuesPerKeypoint: 5, keypointCount: 33, scoreIndex: 3)
-        let new = CoordinateRegressionCodec(layout: .flat(valuesPerKeypoint: 5, scoreIndex: 3), units: .pixels, logits: true)
-        #expect(new.decode(values, keypointCount: 33, inputWidth: 256, inputHeight: 256) == old.decode(values))
+    /// BlazePose's landmark rows: x, y in crop pixels, a visibility logit at index 3.
+    @Test func flatLayoutReadsXYAndVisibility() {
+        let codec = CoordinateRegressionCodec(layout: .flat(valuesPerKeypoint: 5, scoreIndex: 3), units: .pixels, logits: true)
+        let values: [Float] = [10, 20, 0, 0, 9, 30, 40, 0, 2, 9, 99, 99, 99, 99, 99]
+        let points = codec.decode(values, keypointCount: 2, inputWidth: 256, inputHeight: 256)
+        #expect(points.count == 2)
+        #expect(points[0] == Keypoint(x: 10, y: 20, score: 0.5))
+        #expect(points[1].x == 30 && abs(points[1].score - 1 / (1 + exp(-2.0))) < 1e-12)
     }
 
     @Test func flipBackMirrorsXAndSwapsKeypoints() {

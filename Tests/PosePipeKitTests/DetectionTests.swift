@@ -121,14 +121,21 @@ import Testing
         #expect(tiles.last?.center == Point2(x: 576, y: 384))
     }
 
-    @Test func eachDetectionSearchesTheWholeFrameAndTheNextTile() {
+    @Test func eachDetectionSearchesTheNextTile() {
         let tiling = DetectionTiling(level: 2)
         let grid = tiling.tiles(width: 768, height: 576)
-        let whole = letterbox(width: 768, height: 576)
         for k in 0..<16 {
-            #expect(tiling.regions(width: 768, height: 576, detection: k) == [whole, grid[k % grid.count]], "detection \(k)")
+            #expect(tiling.tiles(width: 768, height: 576, detection: k) == [grid[k % grid.count]], "detection \(k)")
         }
-        #expect(DetectionTiling(level: 0).regions(width: 768, height: 576, detection: 3) == [whole])
+        #expect(DetectionTiling(level: 0).tiles(width: 768, height: 576, detection: 3) == [])
+    }
+
+    @Test func theScheduleOwnsTheCadenceAndTheDetectionNumber() {
+        let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 2))
+        let grid = DetectionTiling(level: 2).tiles(width: 768, height: 576)
+        #expect(schedule.scheduled(frame: 1, width: 768, height: 576) == nil)
+        #expect(schedule.scheduled(frame: 6, width: 768, height: 576) == [grid[2]], "frame 6 is detection 2")
+        #expect(schedule.unscheduled(frame: 7, width: 768, height: 576) == [grid[7 % grid.count]])
     }
 
     @Test func letterboxIsTheSquareAroundTheFrame() {

@@ -30,7 +30,7 @@ import Testing
         let calls = Mutex<[Int]>([])
         init(_ walkers: [Walker]) { self.walkers = walkers }
 
-        func detect(in frame: VideoFrame, regions: [RotatedRect]) throws -> [Detection] {
+        func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
             calls.withLock { $0.append(frame.index) }
             return walkers.map { Detection(box: $0.box(at: frame.index), score: 0.9) }
         }
@@ -67,7 +67,7 @@ import Testing
         for index in 0..<frames {
             let f = frame(index)
             let detected = try schedule.scheduled(frame: index, width: 640, height: 360)
-                .map { try detector.crops(in: f, regions: $0, rule: rule) }
+                .map { try detector.crops(in: f, tiles: $0, rule: rule) }
             results += try follower.process([(f, detected)])
         }
         return (results, detector)

@@ -9,7 +9,7 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
     public enum Scheme: Sendable, Equatable {
         /// MMPose `MSRAHeatmap`; `joint` guard: HRNet's `get_final_preds`. `logits`: BlazePose's
         /// heatmaps, scored by their sigmoid.
-        case msra(layout: TensorLayout, guard: HeatmapGuard, logits: Bool)
+        case msra(layout: TensorLayout, guard: MSRAHeatmapCodec.Guard, logits: Bool)
         /// Stacked Hourglass's own decode (pose-hg-train).
         case newell(layout: TensorLayout)
         /// MSPN's decode (MMPose `MegviiHeatmap`): blur with `kernel`, quarter offset, +0.5.
@@ -19,38 +19,13 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
         /// MMPose `UDPHeatmap`: DARK-UDP refinement, scaled by (size − 1).
         case udp(layout: TensorLayout, kernel: Int)
         /// Coordinates regressed directly (TFPose, MMPose `RegressionHead`/`RLEHead`, BlazePose).
-        case regression(format: RegressionFormat, units: RegressionUnits, logits: Bool)
+        case regression(layout: CoordinateRegressionCodec.Layout, units: CoordinateRegressionCodec.Units, logits: Bool)
 
         /// Whether this scheme reads heatmaps (and so can be flip-tested by mirroring them).
         public var readsHeatmaps: Bool {
             if case .regression = self { return false }
             return true
         }
-    }
-
-    public enum HeatmapGuard: String, Sendable, Equatable, Decodable {
-        /// Each axis moves when its own neighbours exist (MMPose `refine_keypoints`).
-        case axis
-        /// Both axes move only when the peak is inside the border on both (HRNet).
-        case joint
-    }
-
-    public enum RegressionFormat: Sendable, Equatable {
-        /// [N, K, 2]: x, y.
-        case xy
-        /// [N, K, 3]: x, y, score.
-        case xyScore
-        /// [N, K, 4]: x, y, then two pre-sigmoid σ; score = mean(1 − sigmoid σ).
-        case rle
-        /// [N, K·values]: BlazePose's flat rows, x and y first, a visibility logit at `scoreIndex`.
-        case flat(valuesPerKeypoint: Int, scoreIndex: Int?)
-    }
-
-    public enum RegressionUnits: String, Sendable, Equatable, Decodable {
-        /// 0…1 of the input's width and height.
-        case normalized
-        /// Input pixels.
-        case pixels
     }
 
     public init(output: String?, scheme: Scheme) {
@@ -75,14 +50,14 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
         func kernel(_ fallback: Int) throws -> Int { try c.decode(Int.self, forKey: .kernel, default: fallback, where: Check.oddKernel) }
         switch type {
         case "msra":
-            scheme = .msra(layout: try layout(), guard: try c.decode(HeatmapGuard.self, forKey: .guardRule, default: .axis),
+            scheme = .msra(layout: try layout(), guard: try c.decode(MSRAHeatmapCodec.Guard.self, forKey: .guardRule, default: .axis),
                            logits: try c.decode(Bool.self, forKey: .logits, default: false))
         case "newell": scheme = .newell(layout: try layout())
         case "megvii": scheme = .megvii(layout: try layout(), kernel: try kernel(5))
         case "dark": scheme = .dark(layout: try layout(), kernel: try kernel(11))
         case "udp": scheme = .udp(layout: try layout(), kernel: try kernel(11))
         case "regression":
-            let format: RegressionFormat
+            let format: CoordinateRegressionCodec.Layout
             switch try c.decode(String.self, forKey: .format) {
             case "xy": format = .xy
             case "xy-score": format = .xyScore
@@ -97,8 +72,13 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
             case let other:
                 throw c.invalid(.format, "unknown format '\(other)' (one of: xy, xy-score, rle, flat)")
             }
-            scheme = .regression(format: format, units: try c.decode(RegressionUnits.self, forKey: .units, default: .normalized),
-                                 logits: try c.decode(Bool.self, forKey: .logits, default: false))
+            let units: CoordinateRegressionCodec.Units
+            switch try c.decode(String.self, forKey: .units, default: "normalized") {
+            case "normalized": units = .normalized
+            case "pixels": units = .pixels
+            case let other: throw c.invalid(.units, "unknown units '\(other)' (normalized: 0…1 of the input, or pixels)")
+            }
+            scheme = .regression(layout: format, units: units, logits: try c.decode(Bool.self, forKey: .logits, default: false))
         default:
             throw c.unknownType(.type, type, known: Self.types)
         }

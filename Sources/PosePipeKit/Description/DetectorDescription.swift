@@ -105,25 +105,38 @@ public struct BlazePoseDetectorDescription: Sendable, Equatable {
     }
 }
 
-/// A detector of plain boxes: EfficientDet-Lite0's exported head (class scores and box
-/// offsets over its anchors), decoded and suppressed by posepipe.
+/// A detector of plain boxes whose model emits every anchor's decoded box and class logits
+/// (EfficientDet-Lite0's candidates); posepipe keeps the person class and suppresses overlaps.
 public struct BoxDetectorDescription: Sendable, Equatable {
     public var name: String
     public var model: ModelReference
     public var input: InputDescription
+    /// Candidate boxes [1, N, 4], in input pixels, ordered as `boxOrder` says.
     public var boxesOutput: String
+    /// Candidate class scores [1, N, classes].
     public var scoresOutput: String
-    public var anchors: GridAnchorOptions
-    /// Index of the person class among the score columns.
+    public var boxOrder: BoxOrder
+    /// Column of the person class among the scores.
     public var personClass: Int
     /// Whether scores are logits that need a sigmoid.
     public var logits: Bool
+    /// Where the whole frame goes in the input: at the top-left corner (automl's
+    /// `resize_and_crop_image`) or centred (a letterbox).
+    public var fit: Fit
     public var scoreThreshold: Double
     public var nmsIouThreshold: Double
 
+    public enum BoxOrder: String, Sendable, Equatable, Decodable {
+        case yxyx, xyxy
+    }
+
+    public enum Fit: String, Sendable, Equatable, Decodable {
+        case topLeft = "top-left", centre
+    }
+
     enum CodingKeys: String, CodingKey {
-        case model, input, anchors, logits
-        case boxesOutput = "boxes_output", scoresOutput = "scores_output", personClass = "person_class"
+        case model, input, logits, fit
+        case boxesOutput = "boxes_output", scoresOutput = "scores_output", boxOrder = "box_order", personClass = "person_class"
         case scoreThreshold = "score_threshold", nmsIouThreshold = "nms_iou_threshold"
     }
 
@@ -132,12 +145,12 @@ public struct BoxDetectorDescription: Sendable, Equatable {
         self.name = name
         model = ModelReference(file: try c.decode(String.self, forKey: .model), folder: folder)
         input = try c.decode(InputDescription.self, forKey: .input)
-        guard input.width != nil, input.height != nil else { throw c.invalid(.input, "width and height are needed for anchors") }
         boxesOutput = try c.decode(String.self, forKey: .boxesOutput)
         scoresOutput = try c.decode(String.self, forKey: .scoresOutput)
-        anchors = try c.decode(GridAnchorOptions.self, forKey: .anchors)
+        boxOrder = try c.decode(BoxOrder.self, forKey: .boxOrder, default: .xyxy)
         personClass = try c.decode(Int.self, forKey: .personClass, where: Check.within(0...999))
         logits = try c.decode(Bool.self, forKey: .logits, default: true)
+        fit = try c.decode(Fit.self, forKey: .fit, default: .centre)
         scoreThreshold = try c.decode(Double.self, forKey: .scoreThreshold, where: Check.within(0.01...1))
         nmsIouThreshold = try c.decode(Double.self, forKey: .nmsIouThreshold, where: Check.within(0.01...1))
     }

@@ -12,6 +12,8 @@ public struct InputDescription: Sendable, Equatable, Decodable {
     public var height: Int?
     public var channels: ChannelOrder
     public var normalization: Normalization
+    /// The 0–255 value of picture outside the frame (automl pads its detector's input with grey 127).
+    public var pad: Float = 0
     /// Whether a size the model file fixes overrides `width`/`height` (a user's own export run
     /// with `--model`) instead of contradicting them.
     public var sizeFromModel = false
@@ -49,7 +51,7 @@ public struct InputDescription: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, layout, width, height, channels, range, mean, std
+        case name, layout, width, height, channels, range, mean, std, pad
     }
 
     public init(from decoder: any Decoder) throws {
@@ -60,6 +62,7 @@ public struct InputDescription: Sendable, Equatable, Decodable {
         width = try c.decodeIfPresent(Int.self, forKey: .width).map { try Self.checked($0, .width, c, size) }
         height = try c.decodeIfPresent(Int.self, forKey: .height).map { try Self.checked($0, .height, c, size) }
         channels = try c.decode(ChannelOrder.self, forKey: .channels, default: .rgb)
+        pad = try c.decode(Float.self, forKey: .pad, default: 0) { $0.isFinite && (0...255).contains($0) ? nil : "must be between 0 and 255" }
         let range = try c.decodeIfPresent([Float].self, forKey: .range)
         let mean = try c.decodeIfPresent([Float].self, forKey: .mean)
         let std = try c.decodeIfPresent([Float].self, forKey: .std)

@@ -1,8 +1,8 @@
 /// BlazePose's person detector (MediaPipe `pose_detection`): finds every person in a frame with
 /// their two alignment points (mid-hip, and a point toward the head).
 ///
-/// Each search region is letterboxed into the detector's square input, so detections map back
-/// through that same region. The model's own boxes frame the face; after suppression each
+/// The whole frame is letterboxed (centred) into the detector's square input, as MediaPipe does,
+/// and each tile fills it; detections map back through the same square. The model's own boxes frame the face; after suppression each
 /// detection's box becomes the body's square, centred on the mid-hip with side 2·|p1 − p0|, the
 /// box a `box` crop needs.
 public final class BlazePoseDetector: PersonDetecting {
@@ -26,11 +26,11 @@ public final class BlazePoseDetector: PersonDetecting {
         alignment = description.alignment
     }
 
-    public func detect(in frame: VideoFrame, regions: [RotatedRect]) throws -> [Detection] {
+    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
         let input = model.input
         let inputPixels = AffineTransform(a: Double(input.width), b: 0, c: 0, d: Double(input.height), tx: 0, ty: 0)
         var found: [Detection] = []
-        for region in regions {
+        for region in [letterbox(width: frame.displayWidth, height: frame.displayHeight)] + tiles {
             let results = try model.run(frame, crop: region)
             // Decoded coordinates are normalised to the input square; scale to its pixels, then to the frame.
             let toFrame = model.normalizer.tensorToFrame(region).after(inputPixels)

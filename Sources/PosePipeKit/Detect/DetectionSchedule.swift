@@ -10,14 +10,15 @@ public struct DetectionSchedule: Sendable, Equatable {
         self.tiling = tiling
     }
 
-    /// The regions the scheduled detection of frame `index` searches; nil when none is due.
+    /// The tiles the scheduled detection of frame `index` searches besides the whole frame;
+    /// nil when no detection is due.
     public func scheduled(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
         guard index % interval == 0 else { return nil }
-        return tiling.regions(width: width, height: height, detection: index / interval)
+        return tiling.tiles(width: width, height: height, detection: index / interval)
     }
 
-    /// The regions of a detection run out of turn on frame `index`, because nobody is followed.
+    /// The tiles of a detection run out of turn on frame `index`, because nobody is followed.
     public func unscheduled(frame index: Int, width: Int, height: Int) -> [RotatedRect] {
-        tiling.regions(width: width, height: height, detection: index)
+        tiling.tiles(width: width, height: height, detection: index)
     }
 }

@@ -7,7 +7,7 @@
 public struct WholeFrameDetector: PersonDetecting {
     public init() {}
 
-    public func detect(in frame: VideoFrame, regions: [RotatedRect]) throws -> [Detection] {
+    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
         [Detection(box: Box(x: 0.5, y: 0.5, width: Double(frame.displayWidth), height: Double(frame.displayHeight)), score: 1)]
     }
 }

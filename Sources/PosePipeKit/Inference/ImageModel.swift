@@ -84,6 +84,6 @@ public final class ImageModel: Sendable {
             throw PosePipeError.invalidPipeline("input: \(file) takes \(width)×\(height), outside 1…4096")
         }
         return ModelInput(name: declared.name, layout: input.layout, width: width, height: height,
-                          channels: input.channels, normalization: input.normalization)
+                          channels: input.channels, normalization: input.normalization, pad: input.pad)
     }
 }

@@ -1,8 +1,9 @@
 /// Normalization stage: cuts a crop out of a frame and writes it as a model's input tensor, by
 /// bilinear affine warp, in the model's layout, channel order and value normalisation.
 ///
-/// Pixels outside the frame read as black, which is how MediaPipe pads its crops and letterbox
-/// and how OpenCV's `warpAffine` fills its border in MMPose's crops.
+/// Pixels outside the frame read as the input's pad value: black by default, which is how
+/// MediaPipe pads its crops and letterbox and how OpenCV's `warpAffine` fills its border in
+/// MMPose's crops.
 public struct CropNormalizer: Sendable {
     public let input: ModelInput
 
@@ -37,6 +38,7 @@ public struct CropNormalizer: Sendable {
         let planar = input.layout == .nchw
         let plane = input.width * input.height
         let width = frame.width, height = frame.height, stride = width * 3
+        let pad = input.pad
         frame.rgb.withUnsafeBufferPointer { pixels in
             let rgb = pixels.baseAddress!
             let base = destination.baseAddress!
@@ -55,15 +57,24 @@ public struct CropNormalizer: Sendable {
                         g = w00 * Float(p[1]) + w10 * Float(p[4]) + w01 * Float(p[stride + 1]) + w11 * Float(p[stride + 4])
                         b = w00 * Float(p[2]) + w10 * Float(p[5]) + w01 * Float(p[stride + 2]) + w11 * Float(p[stride + 5])
                     } else if x0 >= -1, y0 >= -1, x0 < width, y0 < height {
-                        // Border: taps that fall outside the frame count as black.
+                        // Border: taps that fall outside the frame read as the pad value.
                         for (dx, dy, weight) in [(0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)] {
                             let x = x0 + dx, y = y0 + dy
-                            guard x >= 0, y >= 0, x < width, y < height else { continue }
+                            guard x >= 0, y >= 0, x < width, y < height else {
+                                if pad != 0 {
+                                    r += weight * pad
+                                    g += weight * pad
+                                    b += weight * pad
+                                }
+                                continue
+                            }
                             let p = rgb + (y * stride + x * 3)
                             r += weight * Float(p[0])
                             g += weight * Float(p[1])
                             b += weight * Float(p[2])
                         }
+                    } else {
+                        (r, g, b) = (pad, pad, pad)
                     }
                     if bgr { swap(&r, &b) }
                     if planar {

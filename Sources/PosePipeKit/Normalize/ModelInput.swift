@@ -9,15 +9,18 @@ public struct ModelInput: Sendable, Equatable {
     /// Tensor value = 0–255 value · scale[c] + offset[c], in the tensor's channel order.
     public var scale: [Float]
     public var offset: [Float]
+    /// The 0–255 value of picture outside the frame.
+    public var pad: Float
 
     public init(name: String, layout: TensorLayout, width: Int, height: Int, channels: InputDescription.ChannelOrder = .rgb,
-                normalization: InputDescription.Normalization) {
+                normalization: InputDescription.Normalization, pad: Float = 0) {
         self.name = name
         self.layout = layout
         self.width = width
         self.height = height
         self.channels = channels
         (scale, offset) = normalization.affine
+        self.pad = pad
     }
 
     public var elementCount: Int { width * height * 3 }

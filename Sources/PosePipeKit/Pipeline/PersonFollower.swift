@@ -37,8 +37,8 @@ struct PersonFollower {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
-                let regions = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
-                newcomers = try parts.fallbackDetector.crops(in: frame, regions: regions, rule: parts.cropRule)
+                let tiles = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
+                newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
             }
             let crops = planner.plan(tracked: followed, detected: newcomers)
             spans.append(jobs.count..<(jobs.count + crops.count))

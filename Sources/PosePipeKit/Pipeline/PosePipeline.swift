@@ -118,9 +118,9 @@ public final class PosePipeline: Sendable {
                 while let frame = frames.pop() {
                     do {
                         var crops: [RotatedRect]?
-                        if let regions = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) {
+                        if let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) {
                             let began = DispatchTime.now()
-                            crops = try detector.crops(in: frame, regions: regions, rule: cropRule)
+                            crops = try detector.crops(in: frame, tiles: tiles, rule: cropRule)
                             busy.withLock { $0.detect += began.secondsSince }
                         }
                         guard detected.put((frame, crops), at: frame.index) else { return }

@@ -91,7 +91,7 @@ public struct StageFactory: Sendable {
         case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _), .udp(let layout, _):
             try need(shape.count == 4 && heatmapChannels(output) >= k && shape.dropFirst().allSatisfy { $0 >= 3 },
                      layout == .nchw ? "[1, K, H, W]" : "[1, H, W, K]")
-            return .heatmaps(HeatmapCodecs.make(scheme), layout: layout, shape: shape)
+            return .heatmaps(heatmapCodec(scheme), layout: layout, shape: shape)
         case .regression(let format, let units, let logits):
             switch format {
             case .xy: try need(shape.count == 3 && shape[1] >= k && shape[2] == 2, "[1, K, 2]")
@@ -99,7 +99,18 @@ public struct StageFactory: Sendable {
             case .rle: try need(shape.count == 3 && shape[1] >= k && shape[2] == 4, "[1, K, 4]")
             case .flat(let values, _): try need(output.count >= k * values, "at least K × \(values) values")
             }
-            return .coordinates(CoordinateRegressionCodec(format: format, units: units, logits: logits))
+            return .coordinates(CoordinateRegressionCodec(layout: format, units: units, logits: logits))
+        }
+    }
+
+    private func heatmapCodec(_ scheme: CodecDescription.Scheme) -> any HeatmapCodec {
+        switch scheme {
+        case .msra(_, let rule, let logits): MSRAHeatmapCodec(guard: rule, logits: logits)
+        case .newell: NewellHeatmapCodec()
+        case .megvii(_, let kernel): MegviiHeatmapCodec(kernelSize: kernel)
+        case .dark(_, let kernel): DARKHeatmapCodec(kernelSize: kernel)
+        case .udp(_, let kernel): UDPHeatmapCodec(kernelSize: kernel)
+        case .regression: preconditionFailure("regression schemes read coordinates, not heatmaps")
         }
     }
 
