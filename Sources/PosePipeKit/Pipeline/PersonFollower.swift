@@ -15,6 +15,9 @@ struct PersonFollower {
         var cropRule: any CropRule
         var newPerson: PoseModelDescription.NewPersonRule?
         var clearScore: Double
+        /// Whether a person's next crop comes from their pose; false when every frame's
+        /// detection is the crop (the whole-frame detector).
+        var follows = true
     }
 
     private let parts: Parts
@@ -66,7 +69,7 @@ struct PersonFollower {
             let tracked = tracker.update(observed, at: frame.pts)
             results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
         }
-        followed = next
+        followed = parts.follows ? next : []
         return results
     }
 }

@@ -84,7 +84,8 @@ public final class PosePipeline: Sendable {
         let decodedCount = Mutex(0)
         let producers = DispatchGroup()
         let maxFrames = options.maxFrames ?? Int.max
-        let schedule = DetectionSchedule(interval: options.detectionInterval(fps: decoder.info.fps),
+        let follows = StageFactory(description).followsPeople
+        let schedule = DetectionSchedule(interval: follows ? options.detectionInterval(fps: decoder.info.fps) : 1,
                                          tiling: DetectionTiling(level: options.detectTiles))
         let cropRule = self.cropRule
 
@@ -138,7 +139,8 @@ public final class PosePipeline: Sendable {
 
         var summary = RunSummary()
         let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
-                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore)
+                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore,
+                                         follows: follows)
         var follower = PersonFollower(parts: parts, options: options)
         let batch = options.frameBatch
         var tailError: (any Error)?

@@ -9,6 +9,11 @@ public struct StageFactory: Sendable {
         self.description = description
     }
 
+    /// Whether people are followed from frame to frame by their own poses. With the whole-frame
+    /// detector the frame is the crop on every frame, as MMPose's `inference_topdown` without
+    /// boxes has it, and detecting it costs nothing.
+    public var followsPeople: Bool { description.detector != .wholeFrame }
+
     /// A detector session for one thread.
     public func makeDetector() throws -> any PersonDetecting {
         do {
