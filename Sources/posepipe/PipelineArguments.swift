@@ -79,7 +79,7 @@ struct PipelineArguments: ParsableArguments {
             guard description.pose.codec.scheme.readsHeatmaps else {
                 throw PosePipeError.badUsage("--flip-test: pipeline \(description.name) regresses coordinates; the flip test averages heatmaps")
             }
-            description.pose.flipTest = PoseModelDescription.FlipTest(shiftHeatmap: true)
+            description.pose.flipTest = description.pose.flipSettings
         }
         return description
     }

@@ -19,8 +19,10 @@ public struct PoseModelDescription: Sendable, Equatable {
     public var clearScore: Double
     /// What a fresh detection must show before it starts a track.
     public var newPerson: NewPersonRule?
-    /// Run the mirrored crop too and average (MMPose's flip test).
+    /// Run the mirrored crop too and average (MMPose's flip test); nil: off.
     public var flipTest: FlipTest?
+    /// The flip test's settings for this model when `--flip-test` turns it on.
+    public var flipSettings: FlipTest
 
     public struct Presence: Sendable, Equatable {
         public var output: String
@@ -87,6 +89,7 @@ extension PoseModelDescription {
     }
 
     enum FlipKeys: String, CodingKey {
+        case enabled
         case shiftHeatmap = "shift_heatmap"
     }
 
@@ -124,9 +127,11 @@ extension PoseModelDescription {
             let minClear = try n.decode(Int.self, forKey: .minClear, where: Check.within(1...anchors.count))
             newPerson = NewPersonRule(anchors: anchors, minClear: minClear, minScore: clearScore)
         }
+        flipSettings = FlipTest(shiftHeatmap: true)
         if c.contains(.flipTest) {
             let f = try c.nestedContainer(keyedBy: FlipKeys.self, forKey: .flipTest)
-            flipTest = FlipTest(shiftHeatmap: try f.decode(Bool.self, forKey: .shiftHeatmap, default: true))
+            flipSettings = FlipTest(shiftHeatmap: try f.decode(Bool.self, forKey: .shiftHeatmap, default: true))
+            if try f.decode(Bool.self, forKey: .enabled, default: true) { flipTest = flipSettings }
         }
         try checkConsistency(c)
     }
@@ -138,7 +143,7 @@ extension PoseModelDescription {
         if regression?.hiddenPositions == true, case .regression = codec.scheme {
             throw c.invalid(.regression, "hidden_positions needs a heatmap codec (the codec already regresses positions)")
         }
-        if flipTest != nil, !codec.scheme.readsHeatmaps {
+        if c.contains(.flipTest), !codec.scheme.readsHeatmaps {
             throw c.invalid(.flipTest, "the flip test averages heatmaps; this codec reads regressed coordinates")
         }
     }
