@@ -44,10 +44,14 @@ def newell(heatmaps, input_w, input_h):
 
 
 def max_preserving_blur(heatmaps, kernel):
+    """MMPose's gaussian_blur: zero padding of (kernel - 1) / 2, cv2.GaussianBlur (sigma from the kernel),
+    crop, rescale so each map keeps its maximum."""
+    border = (kernel - 1) // 2
     out = np.empty_like(heatmaps)
     for j, hm in enumerate(heatmaps):
         peak = hm.max()
-        blurred = cv2.GaussianBlur(hm, (kernel, kernel), 0)
+        padded = np.pad(hm, border)
+        blurred = cv2.GaussianBlur(padded, (kernel, kernel), 0)[border:-border, border:-border]
         out[j] = blurred * (peak / blurred.max()) if blurred.max() != 0 else blurred
     return out
 

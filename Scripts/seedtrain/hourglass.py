@@ -8,6 +8,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .family import StackedHeatmapFamily
+from .layers import heatmap_head
 
 
 class Residual(nn.Module):
@@ -70,7 +71,7 @@ class StackedHourglass(nn.Module):
         self.features = nn.ModuleList(
             nn.Sequential(residuals(channels, modules), nn.Conv2d(channels, channels, 1),
                           nn.BatchNorm2d(channels), nn.ReLU(inplace=True)) for _ in range(stacks))
-        self.heads = nn.ModuleList(nn.Conv2d(channels, joints, 1) for _ in range(stacks))
+        self.heads = nn.ModuleList(heatmap_head(nn.Conv2d(channels, joints, 1)) for _ in range(stacks))
         self.remap_features = nn.ModuleList(nn.Conv2d(channels, channels, 1) for _ in range(stacks - 1))
         self.remap_heatmaps = nn.ModuleList(nn.Conv2d(joints, channels, 1) for _ in range(stacks - 1))
 
@@ -95,7 +96,7 @@ class HourglassFamily(StackedHeatmapFamily):
     mean, std = (0.0, 0.0, 0.0), (255.0, 255.0, 255.0)
     # Paper: 8 stacks of 256 features (Sec. 3, 'Training details': RMSprop 2.5e-4, batch 6). Here: 2 stacks
     # of 48 features (stem 24), Adam; intermediate supervision on every stack as in the paper.
-    small_schedule = (1600, 8, 2e-3)
+    small_schedule = (1600, 8, 1e-3)
 
     def build(self, full):
         if full:

@@ -8,7 +8,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .family import HeatmapFamily, weighted_mse
-from .layers import BasicBlock, Bottleneck, conv_bn
+from .layers import BasicBlock, Bottleneck, conv_bn, heatmap_head
 
 
 class Branch(nn.Sequential):
@@ -82,7 +82,7 @@ class HRNet(nn.Module):
             last = stage == len(modules) - 1
             self.stages.append(nn.Sequential(*[Module(widths, blocks, 1 if last and m == count - 1 else None)
                                                for m in range(count)]))
-        self.head = nn.Conv2d(width, joints, 1)
+        self.head = heatmap_head(nn.Conv2d(width, joints, 1))
 
     def forward(self, x):
         x = self.stage1(self.stem(x))
@@ -99,7 +99,7 @@ class HRNetFamily(HeatmapFamily):
     output_names = ("output",)
     # Paper: HRNet-W32, Adam 1e-3, 210 epochs of COCO, batch 32/GPU. Here: W12, one exchange unit per
     # stage, two residual units per branch (fits the CPU budget).
-    small_schedule = (2400, 8, 2e-3)
+    small_schedule = (2400, 8, 1e-3)
     full_schedule = (200000, 32, 1e-3)
 
     def build(self, full):

@@ -2,6 +2,14 @@
 import torch.nn as nn
 
 
+def heatmap_head(conv):
+    """HRNet's and MMPose's initialisation of a layer that emits heatmaps: weights N(0, 0.001), bias 0, so
+    training starts from near-empty maps instead of spending its first steps unlearning random ones."""
+    nn.init.normal_(conv.weight, std=0.001)
+    nn.init.zeros_(conv.bias)
+    return conv
+
+
 def conv_bn(cin, cout, kernel, stride=1, relu=True):
     layers = [nn.Conv2d(cin, cout, kernel, stride, kernel // 2, bias=False), nn.BatchNorm2d(cout)]
     if relu:

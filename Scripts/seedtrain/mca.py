@@ -10,6 +10,7 @@ import torch.nn.functional as F
 
 from .family import StackedHeatmapFamily
 from .hourglass import Residual, StackedHourglass, newell_stem
+from .layers import heatmap_head
 
 
 class HourglassResidualUnit(Residual):
@@ -98,7 +99,7 @@ class PartAttention(nn.Module):
     def __init__(self, channels, joints):
         super().__init__()
         self.maps = nn.ModuleList(CRFAttention(channels) for _ in range(joints))
-        self.heads = nn.ModuleList(nn.Conv2d(channels, 1, 1) for _ in range(joints))
+        self.heads = nn.ModuleList(heatmap_head(nn.Conv2d(channels, 1, 1)) for _ in range(joints))
 
     def forward(self, f):
         return torch.cat([head(f * attention(f)) for attention, head in zip(self.maps, self.heads)], 1)
@@ -123,7 +124,7 @@ class MultiContextAttention(StackedHourglass):
                                       for _ in range(stacks))
         self.holistic = nn.ModuleList(MultiResolutionAttention(channels, attention_levels) for _ in range(stacks))
         self.heads = nn.ModuleList(
-            PartAttention(channels, joints) if s >= stacks - part_stacks else nn.Conv2d(channels, joints, 1)
+            PartAttention(channels, joints) if s >= stacks - part_stacks else heatmap_head(nn.Conv2d(channels, joints, 1))
             for s in range(stacks))
         self.remap_features = nn.ModuleList(lin(channels, channels) for _ in range(stacks - 1))
         self.remap_heatmaps = nn.ModuleList(nn.Conv2d(joints, channels, 1) for _ in range(stacks - 1))
@@ -139,7 +140,7 @@ class MCAFamily(StackedHeatmapFamily):
     mean, std = (127.5, 127.5, 127.5), (255.0, 255.0, 255.0)
     # Paper: 8 stacks of 256 features, holistic attention in stacks 1-4 and part attention in 5-8. Here:
     # 2 stacks of 32 features (stem 16): stack 1 holistic, stack 2 part attention; Adam.
-    small_schedule = (1600, 8, 2e-3)
+    small_schedule = (1600, 8, 1e-3)
 
     def build(self, full):
         if full:

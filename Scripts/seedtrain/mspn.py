@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from . import targets
 from .family import HeatmapFamily, weighted_mse
-from .layers import Bottleneck, conv_bn
+from .layers import Bottleneck, conv_bn, heatmap_head
 
 HEATMAP_PEAK = 255.0
 
@@ -58,7 +58,8 @@ class UpPath(nn.Module):
         self.lateral = nn.ModuleList(conv_bn(w, unit_channels, 1, relu=False) for w in widths)
         self.merge = nn.ModuleList(conv_bn(unit_channels, unit_channels, 1, relu=False) for _ in widths[:-1])
         self.heads = nn.ModuleList(
-            nn.Sequential(conv_bn(unit_channels, unit_channels, 1), nn.Conv2d(unit_channels, joints, 3, padding=1))
+            nn.Sequential(conv_bn(unit_channels, unit_channels, 1),
+                          heatmap_head(nn.Conv2d(unit_channels, joints, 3, padding=1)))
             for _ in widths)
         self.to_next = conv_bn(unit_channels, next_channels, 1)
 
@@ -117,7 +118,7 @@ class MSPNFamily(HeatmapFamily):
     small_stages = 2
     # Paper: 4-stage MSPN with ResNet-50 units and 256-channel up paths, Adam 5e-4, batch 32. Here: 2 stages,
     # one bottleneck per level (planes 8-16-32-64), 48-channel up paths, stem 32.
-    small_schedule = (2000, 8, 2e-3)
+    small_schedule = (2000, 8, 1e-3)
     full_schedule = (200000, 32, 5e-4)
 
     @property

@@ -90,6 +90,8 @@ def link_clips(unpacked):
 def run_teacher():
     binary = REPO / ".build/release/posepipe"
     if not binary.exists():
+        # FFmpeg's libraries and ONNX Runtime (.deps/) first, as Scripts/demo.sh does.
+        subprocess.run([str(REPO / "Scripts/setup.sh")], cwd=REPO, check=True)
         env = dict(os.environ, PATH="/opt/swift/usr/bin:" + os.environ.get("PATH", ""))
         subprocess.run(["swift", "build", "-c", "release", "--product", "posepipe"], cwd=REPO, env=env, check=True)
     # A folder run resumes: clips whose output exists are skipped.

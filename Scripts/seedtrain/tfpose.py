@@ -77,6 +77,10 @@ class DecoderLayer(nn.Module):
         self.norms = nn.ModuleList(nn.LayerNorm(dim) for _ in range(3))
         self.drop = nn.Dropout(dropout)
         self.head = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, 4))
+        # Deformable DETR's refinement start: the last layer begins at zero, so every layer first keeps
+        # the estimate it is given.
+        nn.init.zeros_(self.head[-1].weight)
+        nn.init.zeros_(self.head[-1].bias)
 
     def forward(self, q, query_pos, memory, memory_pos):
         a = q + query_pos
