@@ -73,7 +73,7 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
     @Test func theShippedBlazePoseDescriptionReadsAsItsParts() throws {
         let d = try PipelineDescription.load("blazepose")
         #expect(d.keypoints.name == "blazepose-33" && d.keypoints.count == 33)
-        #expect(d.detector.name == "blazepose" && d.detector.givesAlignment)
+        #expect(d.detector.name == "blazepose")
         #expect(d.pose.codec.scheme == .msra(layout: .nhwc, guard: .joint, logits: true))
         #expect(d.pose.crop == .aligned(follow: [33, 34], angleDegrees: 90, scale: 1.25))
         #expect(d.pose.input.normalization == .range(low: 0, high: 1))

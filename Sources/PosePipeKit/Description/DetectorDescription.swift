@@ -20,12 +20,6 @@ public enum DetectorDescription: Sendable, Equatable {
         }
     }
 
-    /// Whether its detections carry alignment points, which `aligned` crops need.
-    public var givesAlignment: Bool {
-        if case .blazepose = self { return true }
-        return false
-    }
-
     static let types = ["blazepose", "box", "whole-frame"]
 }
 
