@@ -161,15 +161,15 @@ extension Decoder {
 private struct PipelineFile: Decodable {
     let description: PipelineDescription
 
-    enum CodingKeys: String, CodingKey {
-        case version, name, summary, license, keypoints, detector, pose, landmarks
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case version, name, summary, license, keypoints, detector, pose
     }
 
     init(from decoder: any Decoder) throws {
         let context = try decoder.partContext
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let version = try c.decodeIfPresent(Int.self, forKey: .version) else {
-            if c.contains(.landmarks) {
+            if try decoder.container(keyedBy: AnyKey.self).contains(AnyKey(stringValue: "landmarks")) {
                 throw c.invalid(.version, "missing: this is a version-1 description; posepipe reads version 2 "
                     + "(add \"version\": 2, move \"landmarks\" to \"pose\" with typed \"crop\" and \"codec\" parts; see the README's Pipeline descriptions)")
             }
@@ -178,6 +178,7 @@ private struct PipelineFile: Decodable {
         guard version == PipelineDescription.version else {
             throw c.invalid(.version, "is \(version); this posepipe reads version \(PipelineDescription.version)")
         }
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let keypoints = try Self.part(.keypoints, in: c, named: context.loader.keypointSet(named:)) {
             try c.decode(KeypointSet.self, forKey: .keypoints)
         }

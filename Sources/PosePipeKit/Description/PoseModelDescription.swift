@@ -69,32 +69,33 @@ public struct PoseModelDescription: Sendable, Equatable {
 }
 
 extension PoseModelDescription {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, input, crop, codec, presence, regression
         case clearScore = "clear_score", newPerson = "new_person", flipTest = "flip_test"
     }
 
-    enum PresenceKeys: String, CodingKey {
+    enum PresenceKeys: String, CodingKey, CaseIterable {
         case output, threshold, logits
     }
 
-    enum RegressionKeys: String, CodingKey {
+    enum RegressionKeys: String, CodingKey, CaseIterable {
         case output
         case valuesPerKeypoint = "values_per_keypoint", hiddenPositions = "hidden_positions"
     }
 
-    enum NewPersonKeys: String, CodingKey {
+    enum NewPersonKeys: String, CodingKey, CaseIterable {
         case anchors
         case minClear = "min_clear"
     }
 
-    enum FlipKeys: String, CodingKey {
+    enum FlipKeys: String, CodingKey, CaseIterable {
         case enabled
         case shiftHeatmap = "shift_heatmap"
     }
 
     /// Decodes the part; keypoint names (in `new_person`) resolve against `keypoints`.
     init(from decoder: any Decoder, folder: URL, keypoints: KeypointSet) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decodeIfPresent(String.self, forKey: .model).map { ModelReference(file: $0, folder: folder) }
         input = try c.decode(InputDescription.self, forKey: .input)
@@ -102,18 +103,21 @@ extension PoseModelDescription {
         codec = try c.decode(CodecDescription.self, forKey: .codec)
         clearScore = try c.decode(Double.self, forKey: .clearScore, default: 0.5, where: Check.within(0...1))
         if c.contains(.presence) {
+            try c.superDecoder(forKey: .presence).rejectUnknownKeys(PresenceKeys.self)
             let p = try c.nestedContainer(keyedBy: PresenceKeys.self, forKey: .presence)
             presence = Presence(output: try p.decode(String.self, forKey: .output),
                                 threshold: try p.decode(Double.self, forKey: .threshold, where: Check.within(0...1)),
                                 logits: try p.decode(Bool.self, forKey: .logits, default: false))
         }
         if c.contains(.regression) {
+            try c.superDecoder(forKey: .regression).rejectUnknownKeys(RegressionKeys.self)
             let r = try c.nestedContainer(keyedBy: RegressionKeys.self, forKey: .regression)
             regression = Regression(output: try r.decode(String.self, forKey: .output),
                                     valuesPerKeypoint: try r.decode(Int.self, forKey: .valuesPerKeypoint, where: Check.within(2...64)),
                                     hiddenPositions: try r.decode(Bool.self, forKey: .hiddenPositions, default: false))
         }
         if c.contains(.newPerson) {
+            try c.superDecoder(forKey: .newPerson).rejectUnknownKeys(NewPersonKeys.self)
             let n = try c.nestedContainer(keyedBy: NewPersonKeys.self, forKey: .newPerson)
             let names = try n.decode([String].self, forKey: .anchors) { $0.isEmpty ? "must name at least one keypoint" : nil }
             var anchors: [Int] = []
@@ -129,6 +133,7 @@ extension PoseModelDescription {
         }
         flipSettings = FlipTest(shiftHeatmap: true)
         if c.contains(.flipTest) {
+            try c.superDecoder(forKey: .flipTest).rejectUnknownKeys(FlipKeys.self)
             let f = try c.nestedContainer(keyedBy: FlipKeys.self, forKey: .flipTest)
             flipSettings = FlipTest(shiftHeatmap: try f.decode(Bool.self, forKey: .shiftHeatmap, default: true))
             if try f.decode(Bool.self, forKey: .enabled, default: true) { flipTest = flipSettings }
