@@ -13,22 +13,34 @@ enum CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Standard output's bytes, for output that is not text (a PNG).
+        var stdoutData = Data()
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs posepipe to its end (by default with nothing on standard input).
+    /// - Parameters:
+    ///   - directory: its working directory (the test's own when nil).
+    ///   - launcher: a command that runs it (`prlimit --fsize=N`), posepipe's path and arguments appended.
+    static func run(_ arguments: [String], in directory: URL? = nil, launcher: [String] = [],
+                    stdin: FileHandle = FileHandle.nullDevice) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
+        if let directory { process.currentDirectoryURL = directory }
+        // stderr goes to a file: reading two pipes one after the other deadlocks once the child
+        // fills the one not being read (64 KB of skipped-file lines are enough).
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("posepipe-stderr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let out = Pipe()
         process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errFile)
+        process.standardInput = stdin
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+                       stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self), stdoutData: outData)
     }
 }
 

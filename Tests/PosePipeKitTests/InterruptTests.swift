@@ -13,16 +13,8 @@ import Testing
         return clip
     }
 
-    /// Waits until `file` has at least `lines` lines; false after `seconds`.
     func wait(for file: String, lines: Int, seconds: Double = 60) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let data = FileManager.default.contents(atPath: file), data.filter({ $0 == UInt8(ascii: "\n") }).count >= lines {
-                return true
-            }
-            usleep(20_000)
-        }
-        return false
+        TrackFile.wait(for: file, lines: lines, seconds: seconds)
     }
 
     @Test func sigintWritesEveryFinishedFrameAndExits130() throws {
