@@ -111,3 +111,46 @@ enum CLI {
         expectOneCleanLine(past, mentioning: "past the end")
     }
 }
+
+extension CommandLineTests {
+    @Test func snapshotOfTheLastFrameNumberThereIsIsPastTheEndAndDashIsStandardOutput() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let past = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "9223372036854775807", "-o", folder.path + "/frame.png"])
+        #expect(past.status == 64)
+        expectOneCleanLine(past, mentioning: "posepipe: frame 9223372036854775807 is past the end of \(Fixtures.pedestrians) (80 frames)")
+        let piped = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "3", "-o", "-"], in: folder)
+        #expect(piped.status == 0, "stderr: \(piped.stderr)")
+        #expect([UInt8](piped.stdoutData.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(piped.stderr.hasPrefix("standard output: frame 3 at 0.3"), "the summary stays out of the PNG: \(piped.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "no file named '-'")
+    }
+
+    /// `posepipe … -o - | head -1`: the reader leaving is the normal end of a pipeline.
+    @Test func aReaderThatStopsReadingEndsTheRunQuietly() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let errors = folder.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = [Fixtures.pedestrians, "-o", "-", "--quiet"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var received = Data()
+        while !received.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received += chunk
+        }
+        try out.fileHandleForReading.close()
+        process.waitUntilExit()
+        #expect(received.count > 100, "the header came")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                "reason \(process.terminationReason.rawValue), status \(process.terminationStatus)")
+        #expect(try String(contentsOf: errors, encoding: .utf8).isEmpty)
+    }
+}
