@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The frame-ordered half of the pipeline: follows every person from frame to frame.
 ///
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
@@ -14,6 +16,8 @@ struct PersonFollower {
     private var tracker: PersonTracker
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
+    /// Seconds spent so far in each part, for `--verbose`.
+    private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
 
     init(description: PipelineDescription, options: PipelineOptions, landmarks: LandmarkStage, fallbackDetector: PersonDetector) {
         self.description = description
@@ -32,13 +36,19 @@ struct PersonFollower {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
+                let began = DispatchTime.now()
                 newcomers = try fallbackDetector.personCrops(in: frame, tiling: tiling, detection: frame.index)
+                busy.detection += began.secondsSince
             }
             let regions = planner.plan(tracked: followed, detected: newcomers)
             spans.append(jobs.count..<(jobs.count + regions.count))
             jobs += regions.map { (frame, $0) }
         }
+        var began = DispatchTime.now()
         let estimates = try landmarks.estimate(jobs)
+        busy.landmarks += began.secondsSince
+        began = DispatchTime.now()
+        defer { busy.tracking += began.secondsSince }
         var results: [FrameResult] = []
         var next: [RotatedRect] = []  // regions for the next block, last frame's people first
         for ((frame, _), span) in zip(block, spans) {

@@ -38,6 +38,8 @@ public final class PosePipeline: Sendable {
     /// The tail's own detector, for frames the workers skipped while nobody was being followed.
     private let fallbackDetector: PersonDetector
     private let landmarks: LandmarkStage
+    /// Detection workers running ahead of the frame-ordered tail (more than one from 8 threads).
+    let detectionWorkers: Int
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
@@ -65,6 +67,7 @@ public final class PosePipeline: Sendable {
         }
         fallbackDetector = built.removeLast()
         detectors = built
+        detectionWorkers = built.count
         landmarks = LandmarkStage(estimators: estimators)
     }
 
@@ -77,7 +80,8 @@ public final class PosePipeline: Sendable {
         let start = DispatchTime.now()
         let frames = BoundedQueue<VideoFrame>(capacity: 2 * detectors.count)
         let detected = ReorderBuffer<(VideoFrame, [RotatedRect]?)>(window: 4 * detectors.count)
-        let failure = Mutex<PosePipeError?>(nil)
+        // The failing stage's error and the frame it failed on; the earliest frame's error wins.
+        let failure = Mutex<(index: Int, error: PosePipeError)?>(nil)
         let busy = Mutex<(decode: Double, detect: Double)>((0, 0))
         let decodedCount = Mutex(0)
         let producers = DispatchGroup()
@@ -85,11 +89,16 @@ public final class PosePipeline: Sendable {
         let detectEvery = options.detectionInterval(fps: decoder.info.fps)
         let tiling = DetectionTiling(level: options.detectTiles)
 
-        @Sendable func fail(_ error: any Error) {
+        @Sendable func record(_ error: any Error, at index: Int) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
-            failure.withLock { if $0 == nil { $0 = stageError } }
+            failure.withLock { if $0.map({ index < $0.index }) ?? true { $0 = (index, stageError) } }
+        }
+
+        // Frames before the failing one are still detected and handed to the sink, as promised.
+        @Sendable func fail(_ error: any Error, at index: Int) {
+            record(error, at: index)
             frames.cancel()
-            detected.cancel()
+            detected.finish(count: index)
         }
 
         DispatchQueue(label: "posepipe.decode").async(group: producers) {
@@ -103,7 +112,8 @@ public final class PosePipeline: Sendable {
                     count += 1
                 }
             } catch {
-                fail(error)
+                // Every frame decoded before the error is queued already and goes on through.
+                record(error, at: count)
             }
             decodedCount.withLock { $0 = count }
             frames.close()
@@ -122,7 +132,7 @@ public final class PosePipeline: Sendable {
                         }
                         guard detected.put((frame, regions), at: frame.index) else { return }
                     } catch {
-                        fail(error)
+                        fail(error, at: frame.index)
                         return
                     }
                 }
@@ -145,10 +155,8 @@ public final class PosePipeline: Sendable {
                 while (first.0.index + block.count) / batch == first.0.index / batch, let next = detected.take() {
                     block.append(next)
                 }
-                var began = DispatchTime.now()
                 let results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
-                summary.landmarkSeconds += began.secondsSince
-                began = DispatchTime.now()
+                let began = DispatchTime.now()
                 for result in results {
                     try sink(result)
                     summary.frames += 1
@@ -165,10 +173,12 @@ public final class PosePipeline: Sendable {
         producers.wait()
         detection.wait()
         if let tailError { throw tailError }
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let failed = failure.withLock({ $0 }) { throw failed.error }
         let times = busy.withLock { $0 }
         summary.decodeSeconds = times.decode
-        summary.detectSeconds = times.detect
+        summary.detectSeconds = times.detect + follower.busy.detection
+        summary.landmarkSeconds = follower.busy.landmarks
+        summary.outputSeconds += follower.busy.tracking
         summary.corruptPackets = decoder.corruptPackets
         summary.seconds = start.secondsSince
         return summary
