@@ -22,7 +22,7 @@ struct BatchRun {
         if let path = batch.report { try BatchReport.checkWritable(path, outputFolder: output) }
         let jobs = batch.jobs ?? 1
         let description = try PipelineDescription.load(pipeline.pipeline)
-        guard (try? FileManager.default.contentsOfDirectory(atPath: input)) != nil else {
+        guard FileSystem.names(in: input) != nil else {
             throw PosePipeError.inputUnreadable(path: input, reason: "cannot list the folder")
         }
         let layout = BatchLayout(input: input, output: output)

@@ -97,17 +97,25 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = folder.appendingPathComponent("cut.mp4")
         try Fixtures.pedestrianClip(clip, frames: 20, extra: ["-movflags", "+faststart"])
+        try expectCutKeepsEveryFrameBefore(clip, frames: 20, keeping: 0.5, atLeast: 5,
+                                           warning: "posepipe: warning: \(clip.path): input ended early: the file holds ")
+    }
+
+    /// Runs `clip` whole, cuts it to `fraction` of its bytes and runs it again: exit 0, the one
+    /// `warning` line, and at least `atLeast` frames, the same frames with the same people as before the cut.
+    func expectCutKeepsEveryFrameBefore(_ clip: URL, frames: Int, keeping fraction: Double, atLeast: Int, warning: String,
+                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let whole = try TrackFile(text: try run(clip.path, ["-o", "-"]).stdout)
-        try Fixtures.truncate(clip, keeping: 0.5)
+        #expect(whole.frames.count == frames, sourceLocation: sourceLocation)
+        try Fixtures.truncate(clip, keeping: fraction)
         let outcome = try run(clip.path)
-        #expect(outcome.status == 0)
-        expectOneLine(outcome, mentioning: "posepipe: warning: \(clip.path): input ended early: the file holds ")
+        #expect(outcome.status == 0, sourceLocation: sourceLocation)
+        expectOneLine(outcome, mentioning: warning, sourceLocation: sourceLocation)
         let cut = try TrackFile(path: path("out.jsonl"))
-        cut.expectConsecutiveFrames()
-        #expect(cut.frames.count >= 5 && cut.frames.count < 20, "\(cut.frames.count) frames")
-        // The frames before the cut are the same frames, with the same people.
+        cut.expectConsecutiveFrames(sourceLocation: sourceLocation)
+        #expect(cut.frames.count >= atLeast && cut.frames.count < frames, "\(cut.frames.count) frames", sourceLocation: sourceLocation)
         for (n, frame) in cut.frames.enumerated() {
-            #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs")
+            #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs", sourceLocation: sourceLocation)
         }
     }
 
@@ -240,18 +248,8 @@ extension BadInputTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let webm = folder.appendingPathComponent("whole.webm")
         try Fixtures.ffmpeg(["-i", Fixtures.sports2d, "-an", "-c:v", "copy", "-frames:v", "40", webm.path])
-        let whole = try TrackFile(text: try run(webm.path, ["-o", "-"]).stdout)
-        #expect(whole.frames.count == 40)
-        try Fixtures.truncate(webm, keeping: 0.7)
-        let outcome = try run(webm.path)
-        #expect(outcome.status == 0)
-        expectOneLine(outcome, mentioning: "posepipe: warning: \(webm.path): input ended early: File ended prematurely")
-        let cut = try TrackFile(path: path("out.jsonl"))
-        cut.expectConsecutiveFrames()
-        #expect(cut.frames.count >= 10 && cut.frames.count < 40, "\(cut.frames.count) frames")
-        for (n, frame) in cut.frames.enumerated() {
-            #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs")
-        }
+        try expectCutKeepsEveryFrameBefore(webm, frames: 40, keeping: 0.7, atLeast: 10,
+                                           warning: "posepipe: warning: \(webm.path): input ended early: File ended prematurely")
     }
 
     @Test func pixelFormatsTheScalerCannotReadAreRefusedUpFront() throws {

@@ -106,8 +106,9 @@ public final class VideoDecoder: @unchecked Sendable {
         let fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0
         frameStep = fps > 0 ? 1 / fps : 0
         let rotation = Self.clockwiseRotation(of: videoStream)
-        let orientation = DisplayOrientation(clockwiseDegrees: rotation) ?? .upright
-        orientationNote = DisplayOrientation(clockwiseDegrees: rotation) == nil
+        let quarterTurn = DisplayOrientation(clockwiseDegrees: rotation)
+        let orientation = quarterTurn ?? .upright
+        orientationNote = quarterTurn == nil
             ? String(format: "its display matrix turns the picture %.0f° clockwise, not a quarter turn: frames are used as stored",
                      (rotation.truncatingRemainder(dividingBy: 360) + 360).truncatingRemainder(dividingBy: 360))
             : nil
