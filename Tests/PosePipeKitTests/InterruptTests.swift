@@ -81,3 +81,22 @@ import Testing
         #expect(stderr.hasPrefix("posepipe: interrupted: 0 done, 1 interrupted, 1 not started of 2 clips; "), "stderr: \(stderr)")
     }
 }
+
+extension InterruptTests {
+    /// The second Ctrl-C is for when finishing the frames in flight takes too long: it must end
+    /// the process at once, by the signal itself.
+    @Test func aSecondSigintEndsPosepipeAtOnce() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try longClip(in: folder)
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let process = try CLI.start([clip.path, "-o", output], stderrFile: folder.appendingPathComponent("stderr.txt"))
+        #expect(wait(for: output, lines: 3))
+        kill(process.processIdentifier, SIGINT)
+        usleep(20_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT,
+                "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus), not by the second SIGINT")
+    }
+}
