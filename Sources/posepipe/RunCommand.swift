@@ -43,9 +43,11 @@ struct RunCommand: ParsableCommand {
     }
 
     private func runOne(stop: StopRequest) throws {
+        try InputGuard.checkOutput(output, isNot: input)
         let description = try pipeline.description()
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
         let engine = try PosePipeline(description: description, options: pipeline.options())
+        let created = output != "-" && FileSystem.linkStatus(output) == nil
         let writer = try TrackWriter(path: output)
         let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
         let summary: RunSummary
@@ -56,6 +58,11 @@ struct RunCommand: ParsableCommand {
             progress.finish()
         } catch {
             progress.finish()
+            // An input found to hold no frame leaves nothing behind: not even the file made for it.
+            if created && writer.lines == 0 {
+                try? writer.close()
+                OutputFiles.remove(output)
+            }
             throw error
         }
         try writer.close()

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The frame-ordered half of the pipeline: follows every person from frame to frame.
 ///
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
@@ -25,6 +27,8 @@ struct PersonFollower {
     private var tracker: PersonTracker
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
+    /// Seconds spent so far in each part, for `--verbose`.
+    private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
 
     init(parts: Parts, options: PipelineOptions) {
         self.parts = parts
@@ -40,14 +44,20 @@ struct PersonFollower {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
+                let began = DispatchTime.now()
                 let tiles = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
                 newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
+                busy.detection += began.secondsSince
             }
             let crops = planner.plan(tracked: followed, detected: newcomers)
             spans.append(jobs.count..<(jobs.count + crops.count))
             jobs += crops.map { (frame, $0) }
         }
+        var began = DispatchTime.now()
         let estimates = try parts.poses.estimate(jobs)
+        busy.landmarks += began.secondsSince
+        began = DispatchTime.now()
+        defer { busy.tracking += began.secondsSince }
         var results: [FrameResult] = []
         var next: [RotatedRect] = []  // crops for the next block, last frame's people first
         for ((frame, _), span) in zip(block, spans) {
