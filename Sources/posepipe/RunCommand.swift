@@ -19,6 +19,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Raw frames") var raw: RawArguments
 
+    @OptionGroup(title: "Extra outputs") var outputs: OutputArguments
+
     @OptionGroup(title: "Folders of clips") var batch: BatchArguments
 
     @OptionGroup var pipeline: PipelineArguments
@@ -32,6 +34,7 @@ struct RunCommand: ParsableCommand {
             var isFolder: ObjCBool = false
             if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }
+                guard !outputs.anyGiven else { throw PosePipeError.badUsage("--angles is for one input; \(input) is a folder") }
                 try BatchRun(input: input, output: output, quiet: quiet, batch: batch, pipeline: pipeline, stop: stop).run()
             } else {
                 guard !batch.anyGiven else {
@@ -50,7 +53,8 @@ struct RunCommand: ParsableCommand {
         let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
         let summary: RunSummary
         do {
-            summary = try TrackExport.run(decoder, through: engine, into: writer, shouldStop: stop.check) { frame in
+            summary = try TrackExport.run(decoder, through: engine, into: writer, angles: outputs.angleCalculator(for: description),
+                                          shouldStop: stop.check) { frame in
                 progress.update(frames: frame.index + 1, pts: frame.pts)
             }
             progress.finish()

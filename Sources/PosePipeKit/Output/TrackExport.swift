@@ -3,12 +3,18 @@
 public enum TrackExport {
     /// Runs `decoder` through `pipeline` into `writer`; `onFrame` follows each written line (progress).
     /// When it throws, every frame before the failing one is written, each on a complete line.
+    /// - Parameters:
+    ///   - angles: adds each person's joint and segment angles, from the smoothed keypoints.
+    ///   - alsoTo: receives every frame's result after its line is written (an overlay video).
     public static func run(_ decoder: VideoDecoder, through pipeline: PosePipeline, into writer: TrackWriter,
+                           angles: JointAngles? = nil, alsoTo: ((FrameResult) throws -> Void)? = nil,
                            shouldStop: @escaping @Sendable () -> Bool = { false },
                            onFrame: (VideoFrame) -> Void = { _ in }) throws -> RunSummary {
-        try writer.write(TrackRecord.header(info: decoder.info, pipeline: pipeline.description))
+        try writer.write(TrackRecord.header(info: decoder.info, pipeline: pipeline.description, angles: angles?.names))
         return try pipeline.run(decoder, shouldStop: shouldStop) { result in
-            try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people))
+            let measured = angles.map { angles in result.people.map { angles.named($0.keypoints) } }
+            try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people, angles: measured))
+            try alsoTo?(result)
             onFrame(result.frame)
         }
     }

@@ -22,15 +22,20 @@ struct PersonFollower {
     private var tracker: PersonTracker
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
+    private let maxPeople: Int?
 
     init(parts: Parts, options: PipelineOptions) {
         self.parts = parts
+        maxPeople = options.maxPeople
         tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
         smoother = TemporalSmoother(parameters: options.smoothing, minScore: parts.clearScore)
     }
 
     /// One block's frames, each with the crops its detection found (nil: no detection ran).
     mutating func process(_ block: [(frame: VideoFrame, detected: [RotatedRect]?)]) throws -> [FrameResult] {
+        // People already followed keep their place (a single-person tool keeps its subject until
+        // it loses them); beyond the limit, the largest stay.
+        if let maxPeople { followed = PersonCropPlanner.largest(maxPeople, of: followed) }
         var jobs: [(frame: VideoFrame, crop: RotatedRect)] = []
         var spans: [Range<Int>] = []
         for (frame, detected) in block {
@@ -40,7 +45,7 @@ struct PersonFollower {
                 let tiles = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
                 newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
             }
-            let crops = planner.plan(tracked: followed, detected: newcomers)
+            let crops = planner.plan(tracked: followed, detected: newcomers, limit: maxPeople)
             spans.append(jobs.count..<(jobs.count + crops.count))
             jobs += crops.map { (frame, $0) }
         }
