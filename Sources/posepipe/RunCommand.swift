@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
             var isFolder: ObjCBool = false
             if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }
-                guard !outputs.anyGiven else { throw PosePipeError.badUsage("--angles is for one input; \(input) is a folder") }
+                guard !outputs.anyGiven else { throw PosePipeError.badUsage("--angles and --overlay are for one input; \(input) is a folder") }
                 try BatchRun(input: input, output: output, quiet: quiet, batch: batch, pipeline: pipeline, stop: stop).run()
             } else {
                 guard !batch.anyGiven else {
@@ -47,16 +47,24 @@ struct RunCommand: ParsableCommand {
 
     private func runOne(stop: StopRequest) throws {
         let description = try pipeline.description()
+        if let overlay = outputs.overlay { try OutputGuard.refuseOverwriting([input, output], with: overlay) }
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
         let engine = try PosePipeline(description: description, options: pipeline.options())
         let writer = try TrackWriter(path: output)
+        let overlay = try outputs.overlay.map {
+            try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.pose.clearScore)
+        }
         let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
         let summary: RunSummary
         do {
-            summary = try TrackExport.run(decoder, through: engine, into: writer, angles: outputs.angleCalculator(for: description),
-                                          shouldStop: stop.check) { frame in
-                progress.update(frames: frame.index + 1, pts: frame.pts)
+            let track = {
+                try TrackExport.run(decoder, through: engine, into: writer, angles: outputs.angleCalculator(for: description),
+                                    alsoTo: overlay.map { o in { try o.add($0.frame, people: $0.people) } },
+                                    shouldStop: stop.check) { frame in
+                    progress.update(frames: frame.index + 1, pts: frame.pts)
+                }
             }
+            summary = try overlay.map { try finishing($0, track) } ?? track()
             progress.finish()
         } catch {
             progress.finish()

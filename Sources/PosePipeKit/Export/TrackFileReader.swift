@@ -61,6 +61,16 @@ public final class TrackFileReader {
         return frame
     }
 
+    /// The number of complete frame lines in the file at `path`, counted without parsing them.
+    public static func frameLines(in path: String) -> Int {
+        guard let lines = LineReader(path: path) else { return 0 }
+        var count = 0
+        while lines.next() != nil {
+            if !lines.lastLineUnterminated { count += 1 }
+        }
+        return max(0, count - 1)
+    }
+
     /// Every remaining frame; for small files and tests (large files: call `next`).
     public func readAll() throws -> [TrackFrame] {
         var frames: [TrackFrame] = []
