@@ -15,9 +15,9 @@ enum SampleTracks {
     }
 
     /// Frames 0…3: nobody in frame 1, people 2 and 1 (in that order) in the others.
-    static func write(to url: URL, names: [String], angles: Bool = false) throws {
-        var header: [String: Any] = ["schema": "posepipe.tracks", "version": 1, "source": "clips/cam01.mp4", "width": 640,
-                                     "height": 360, "fps": 30, "duration": 0.133, "rotation": 0, "pipeline": "blazepose",
+    static func write(to url: URL, names: [String], angles: Bool = false, width: Int = 640, height: Int = 360, ptsOffset: Double = 0) throws {
+        var header: [String: Any] = ["schema": "posepipe.tracks", "version": 1, "source": "clips/cam01.mp4", "width": width,
+                                     "height": height, "fps": 30, "duration": 0.133, "rotation": 0, "pipeline": "blazepose",
                                      "keypoints": names, "skeleton": [[0, 1]]]
         if angles { header["angles"] = ["right_knee", "trunk"] }
         var lines = [header]
@@ -29,7 +29,7 @@ enum SampleTracks {
                 if angles { person["angles"] = ["right_knee": 12.5, "trunk": NSNull()] }
                 return person
             }
-            lines.append(["frame": f, "pts": Double(f) / 30, "persons": persons])
+            lines.append(["frame": f, "pts": Double(f) / 30 + ptsOffset, "persons": persons])
         }
         let text = try lines.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
             .joined(separator: "\n") + "\n"
