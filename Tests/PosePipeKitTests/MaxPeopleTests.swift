@@ -79,13 +79,13 @@ import Testing
         let one = try run(crowd, maxPeople: 1)
         #expect(one.heights == Array(repeating: [200], count: 10))
         #expect(one.ids == [1])
-        #expect(one.runs == 10, "the smaller people cost no pose inference")
+        #expect(one.runs == 3 + 9, "the first detection's people are all looked at, then only the one followed")
     }
 
     @Test func twoKeepsTheTwoLargest() throws {
         let two = try run(crowd, maxPeople: 2)
         #expect(two.heights == Array(repeating: [160, 200], count: 10))
-        #expect(two.runs == 20)
+        #expect(two.runs == 3 + 2 * 9)
     }
 
     @Test func aFollowedPersonKeepsTheirPlaceWhenALargerOneArrives() throws {
@@ -93,6 +93,28 @@ import Testing
         let one = try run(scene, maxPeople: 1)
         #expect(one.heights == Array(repeating: [120], count: 10))
         #expect(one.ids == [1])
+    }
+
+    @Test func aDetectionThePoseModelRejectsDoesNotTakeThePlace() throws {
+        // The largest detection is a phantom: the pose model sees nobody in it.
+        final class Phantom: PersonDetecting {
+            let people: [Person]
+            init(_ people: [Person]) { self.people = people }
+            func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+                [Detection(box: Box(x: 600, y: 0, width: 150, height: 390), score: 0.9)] + people.map { Detection(box: $0.box(), score: 0.9) }
+            }
+        }
+        let people = [Person(x: 50, height: 120)]
+        let estimator = Estimator(people, rule: rule)
+        let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
+        let parts = PersonFollower.Parts(poses: PoseStage(estimators: [estimator]), fallbackDetector: Phantom(people), schedule: schedule,
+                                         cropRule: rule, newPerson: nil, clearScore: 0.5)
+        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: nil, maxPeople: 1))
+        for index in 0..<4 {
+            let frame = VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
+            let results = try follower.process([(frame, nil)])
+            #expect(results[0].people.count == 1, "frame \(index)")
+        }
     }
 
     @Test func largestKeepsOrderAndPrefersTheEarlierOnTies() {

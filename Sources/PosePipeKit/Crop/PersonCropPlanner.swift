@@ -15,33 +15,33 @@ public struct PersonCropPlanner: Sendable {
         self.sameSizeRatio = sameSizeRatio
     }
 
-    /// Tracked crops first, in their order, then the new people's crops in detection order; with
-    /// a `limit`, only the largest newcomers that fit beside the tracked crops.
+    /// Tracked crops first, in their order, then the new people's crops in detection order; none
+    /// once `limit` people are tracked (the newcomers would not be kept).
     public func plan(tracked: [RotatedRect], detected: [RotatedRect], limit: Int? = nil) -> [RotatedRect] {
         var regions = tracked
-        var newcomers: [RotatedRect] = []
-        for candidate in detected where !(regions + newcomers).contains(where: { samePerson($0, candidate) }) {
-            newcomers.append(candidate)
+        guard regions.count < limit ?? .max else { return regions }
+        for candidate in detected where !regions.contains(where: { samePerson($0, candidate) }) {
+            regions.append(candidate)
         }
-        if let limit {
-            newcomers = Self.largest(max(0, limit - tracked.count), of: newcomers)
-        }
-        regions += newcomers
         return regions
     }
 
     /// The `count` largest crops by area, in their given order; ties keep the earlier one.
     ///
-    /// Size, not the pose model's confidence, ranks people because it is known before inference,
-    /// so the people left out cost nothing; and the largest person is the nearest, the subject of
-    /// a single-person recording.
+    /// Size, not the pose model's confidence, ranks people: it is known from the crop, so people
+    /// followed beyond the limit are dropped before inference, and the largest person is the
+    /// nearest, the subject of a single-person recording.
     public static func largest(_ count: Int, of crops: [RotatedRect]) -> [RotatedRect] {
-        guard crops.count > count else { return crops }
-        let ranked = crops.indices.sorted {
-            let a = crops[$0].width * crops[$0].height, b = crops[$1].width * crops[$1].height
+        largest(count, of: crops, size: { $0.width * $0.height })
+    }
+
+    static func largest<T>(_ count: Int, of items: [T], size: (T) -> Double) -> [T] {
+        guard items.count > count else { return items }
+        let ranked = items.indices.sorted {
+            let a = size(items[$0]), b = size(items[$1])
             return a != b ? a > b : $0 < $1
         }
-        return ranked.prefix(count).sorted().map { crops[$0] }
+        return ranked.prefix(count).sorted().map { items[$0] }
     }
 
     func samePerson(_ a: RotatedRect, _ b: RotatedRect) -> Bool {

@@ -64,6 +64,15 @@ struct PersonFollower {
                 observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
             }
             observed = PoseSimilarity.removingDuplicates(observed, minScore: parts.clearScore)
+            if let maxPeople {
+                // Newcomers are all looked at (a detection may be a phantom the pose model drops),
+                // and the largest real ones fill the places the followed people leave.
+                let kept = observed.filter(\.followed).count
+                let newcomers = PersonCropPlanner.largest(max(0, maxPeople - kept), of: observed.filter { !$0.followed }) {
+                    $0.crop.width * $0.crop.height
+                }
+                observed = PersonCropPlanner.largest(maxPeople, of: observed.filter(\.followed)) { $0.crop.width * $0.crop.height } + newcomers
+            }
             // The last frame's people carry into the next block, and so does anyone a detection
             // found earlier in this block who is not among them.
             let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }

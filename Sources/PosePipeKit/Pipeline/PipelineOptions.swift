@@ -19,7 +19,8 @@ public struct PipelineOptions: Sendable {
     /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
     public var detectTiles: Int
     /// At most this many people a frame (nil: everyone): people already followed first, then
-    /// newcomers, largest first. Chosen at crop planning, so the others cost no pose inference.
+    /// newcomers, largest first. Once the places are taken, detections are not looked at and
+    /// people beyond the limit are dropped at crop planning, before pose inference.
     public var maxPeople: Int?
 
     public init(threads: Int = 2,
