@@ -15,7 +15,7 @@ struct PosePipeCommand: ParsableCommand {
             73 output not writable; 75 some clips of a folder failed (the others are done); 78 invalid \
             pipeline description; 130 / 143 stopped by SIGINT / SIGTERM (frames so far are written).
             """,
-        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self],
+        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
