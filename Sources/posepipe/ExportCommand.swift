@@ -10,10 +10,12 @@ struct ExportCommand: ParsableCommand {
         abstract: "Convert track files to OpenPose JSON (for Pose2Sim), COCO keypoint results or CSV.",
         discussion: """
             Examples:
-              posepipe export cam01.mp4.jsonl --format openpose -o Trial/pose     # Trial/pose/cam01_json/cam01_000000.json …
+              # for Pose2Sim: Trial/pose/cam01_json/cam01_000000.json, …
+              posepipe export cam01.mp4.jsonl --format openpose -o Trial/pose
               posepipe export tracks.jsonl --format coco -o results.json
               posepipe export tracks.jsonl --format csv --angles -o tracks.csv
-              posepipe export tracks/ --format csv -o tables/                     # every *.jsonl under tracks/
+              # every *.jsonl under tracks/, mirrored into tables/
+              posepipe export tracks/ --format csv -o tables/
 
             OpenPose: one JSON file per frame in Pose2Sim's layout, and OUT/cam01_keypoints.toml naming \
             the keypoint set as Pose2Sim's pose_model (BLAZEPOSE, COCO_17). COCO: the 17 COCO keypoints, \

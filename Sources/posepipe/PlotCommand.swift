@@ -10,6 +10,8 @@ struct PlotCommand: ParsableCommand {
             Examples:
               posepipe plot tracks.jsonl -o plot.svg
               posepipe plot tracks.jsonl --joints left_wrist,right_ankle,nose -o plot.svg
+              # a picture of it, for a report
+              rsvg-convert plot.svg -o plot.png
 
             Time in seconds (each frame at its PTS), positions in pixels of the displayed frame (y down). \
             One colour per id, as in overlays; one dash pattern per joint. Lines break where a person \

@@ -8,9 +8,12 @@ struct RenderCommand: ParsableCommand {
         abstract: "Write a video with every person's skeleton, box and id drawn over the input.",
         discussion: """
             Examples:
-              posepipe render clip.mp4 -o overlay.mp4                        # runs the pipeline, draws its results
-              posepipe render clip.mp4 --tracks clip.jsonl -o overlay.mp4    # draws a track file, no model runs
-              posepipe clip.mp4 -o clip.jsonl --overlay overlay.mp4          # a run that writes both
+              # run the pipeline and draw its results
+              posepipe render clip.mp4 -o overlay.mp4
+              # draw an existing track file: no model runs
+              posepipe render clip.mp4 --tracks clip.jsonl -o overlay.mp4
+              # one run writing both the tracks and the overlay
+              posepipe clip.mp4 -o clip.jsonl --overlay overlay.mp4
 
             One colour per id; joints scored below the pipeline's clear score are drawn faint. H.264 \
             (libx264) when FFmpeg has it, else MPEG-4 part 2; the container follows the output's name \
@@ -35,11 +38,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var pipeline: PipelineArguments
 
     func run() throws {
-        let stop = StopRequest()
-        let trap = SignalTrap(stop: stop)
-        defer { withExtendedLifetime(trap) {} }
-        try reportingErrors(stop: stop) {
-            FFmpegLog.configure(verbose: pipeline.verbose)
+        try runStoppable(verbose: pipeline.verbose) { stop in
             try OutputGuard.refuseOverwriting([input] + (tracks.map { [$0] } ?? []), with: output)
             let reader = try tracks.map { try TrackFileReader(path: $0) }
             let decoder = try VideoDecoder(source: input, shouldStop: stop.check)

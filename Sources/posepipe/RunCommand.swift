@@ -5,7 +5,17 @@ import PosePipeKit
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Write the keypoint tracks of a video, or of every video in a folder, as JSON Lines (the default command)."
+        abstract: "Write the keypoint tracks of a video, or of every video in a folder, as JSON Lines (the default command).",
+        discussion: """
+            Examples:
+              posepipe clip.mp4 -o clip.jsonl
+              # one person, with joint angles and an overlay video
+              posepipe clip.mp4 -o clip.jsonl --max-people 1 --angles --overlay o.mp4
+              # a stream on standard input
+              ffmpeg -i cam.mkv -f nut - | posepipe - -o tracks.jsonl
+              # every clip under clips/, two at a time
+              posepipe clips/ -o tracks/ --jobs 2 --report report.json
+            """
     )
 
     @Argument(help: "The video: a file, a folder of clips, '-' for a stream on standard input, or any URL FFmpeg opens.")
@@ -26,11 +36,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var pipeline: PipelineArguments
 
     func run() throws {
-        let stop = StopRequest()
-        let trap = SignalTrap(stop: stop)
-        defer { withExtendedLifetime(trap) {} }
-        try reportingErrors(stop: stop) {
-            FFmpegLog.configure(verbose: pipeline.verbose)
+        try runStoppable(verbose: pipeline.verbose) { stop in
             var isFolder: ObjCBool = false
             if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }

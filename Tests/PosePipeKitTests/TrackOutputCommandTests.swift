@@ -83,4 +83,17 @@ import Testing
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.path + "/pose/a/t_json/t_000003.json"))
     }
+
+    @Test func everyCommandsHelpHasExamplesAndCompletionsKnowTheCommands() throws {
+        for command in ["run", "snapshot", "pipelines", "render", "export", "plot"] {
+            let help = try CLI.run(["help", command])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("Example"), "posepipe help \(command) shows no example")
+        }
+        let bash = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(bash.status == 0)
+        for word in ["render", "export", "plot", "--max-people", "--angles", "--overlay", "openpose"] {
+            #expect(bash.stdout.contains(word), "the bash completions lack \(word)")
+        }
+    }
 }

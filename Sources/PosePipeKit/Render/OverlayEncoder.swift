@@ -138,18 +138,11 @@ public final class OverlayEncoder {
         try copyAudio(before: pts)
         var status = av_frame_make_writable(frame)
         guard status >= 0 else { throw failure(status) }
+        let planes = [frame.pointee.data.0, frame.pointee.data.1, frame.pointee.data.2, nil]
+        let planeStrides = [frame.pointee.linesize.0, frame.pointee.linesize.1, frame.pointee.linesize.2, 0]
         rgb.withUnsafeBufferPointer { pixels in
-            var source: UnsafePointer<UInt8>? = pixels.baseAddress
-            var stride = Int32(rowWidth * 3)
-            withUnsafeMutablePointer(to: &frame.pointee.data) { planes in
-                planes.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: Int(AV_NUM_DATA_POINTERS)) { destination in
-                    withUnsafePointer(to: &frame.pointee.linesize) { strides in
-                        strides.withMemoryRebound(to: Int32.self, capacity: Int(AV_NUM_DATA_POINTERS)) { destinationStrides in
-                            _ = sws_scale(scaler, &source, &stride, 0, Int32(height), destination, destinationStrides)
-                        }
-                    }
-                }
-            }
+            let source: [UnsafePointer<UInt8>?] = [pixels.baseAddress]
+            _ = sws_scale(scaler, source, [Int32(rowWidth * 3)], 0, Int32(height), planes, planeStrides)
         }
         // Timestamps must rise; a repeated one (a broken stream) moves up by one tick.
         var ticks = Int64((pts / av_q2d(timeBase)).rounded())
