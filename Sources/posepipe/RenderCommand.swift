@@ -82,8 +82,8 @@ struct RenderCommand: ParsableCommand {
 func finishing<T>(_ writer: OverlayWriter, _ body: () throws -> T) throws -> T {
     do {
         let value = try body()
-        for warning in writer.warnings { StandardError.line("posepipe: warning: \(writer.encoder.path): \(warning)") }
         try writer.finish()
+        for warning in writer.warnings { StandardError.line("posepipe: warning: \(writer.encoder.path): \(warning)") }
         return value
     } catch {
         writer.abandon()

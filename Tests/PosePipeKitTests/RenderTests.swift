@@ -166,4 +166,34 @@ enum FFprobe {
         let same = zip(upright, drawn).filter { abs(Int($0.0) - Int($0.1)) < 24 }.count
         #expect(Double(same) / Double(drawn.count) > 0.9)
     }
+
+    @Test func audioWithARepeatedTimestampIsCopiedWhole() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Looping the clip's AAC into Matroska repeats one millisecond timestamp where the loops join.
+        let clip = folder.appendingPathComponent("looped.mkv").path
+        try Fixtures.ffmpeg(["-stream_loop", "1", "-i", Fixtures.sports2d, "-t", "8", "-vf", "scale=320:180", "-c:v", "libx264",
+                             "-preset", "ultrafast", "-c:a", "copy", clip])
+        let audioPackets = { (path: String) throws -> [String] in
+            String(decoding: try FFprobe.output("ffprobe", ["-v", "error", "-select_streams", "a", "-show_entries", "packet=dts",
+                                                            "-of", "csv=p=0", path]).stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+        }
+        let input = try audioPackets(clip)
+        #expect(zip(input, input.dropFirst()).contains { $0 == $1 }, "the input repeats a timestamp")
+        // A track file of empty frames at the video's own PTS: drawing it needs no model.
+        let pts = try FFprobe.videoPTS(clip)
+        let tracks = folder.appendingPathComponent("t.jsonl")
+        let names = try SampleTracks.blazePose
+        let header = try JSONSerialization.data(withJSONObject: ["schema": "posepipe.tracks", "version": 1, "source": clip, "width": 320,
+                                                                 "height": 180, "fps": 30, "rotation": 0, "pipeline": "none",
+                                                                 "keypoints": names, "skeleton": [[Int]]()])
+        let lines = [String(decoding: header, as: UTF8.self)] + pts.enumerated().map { #"{"frame":\#($0.offset),"pts":\#($0.element),"persons":[]}"# }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: tracks)
+        let out = folder.appendingPathComponent("out.mp4").path
+        let outcome = try CLI.run(["render", clip, "--tracks", tracks.path, "-o", out, "--quiet"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stderr == "posepipe: warning: \(out): 1 audio packet repeating the timestamp before moved one tick on\n")
+        #expect(try audioPackets(out).count == input.count)
+        #expect(try FFprobe.videoPTS(out).count == pts.count)
+    }
 }

@@ -31,7 +31,12 @@ public final class OverlayEncoder {
     private let videoIndex: Int32
     private var audioIndex: Int32?
     private let timeBase: AVRational
+    private let fps: Double
     private var lastTicks = Int64.min
+    /// The last gap between two frames, in ticks: what a packet without a duration lasts.
+    private var frameTicks: Int64 = 1
+    private var lastAudioDTS = Int64.min
+    private var retimedAudioPackets = 0
     private var finished = false
 
     /// Starts `path` for `width` × `height` pictures; `source` is the input file (its time base
@@ -48,6 +53,7 @@ public final class OverlayEncoder {
         }
         self.source = SourceStreams(path: source)
         timeBase = self.source?.videoTimeBase ?? AVRational(num: 1, den: 90_000)
+        self.fps = fps.isFinite ? fps : 0
         func failure(_ reason: String) -> PosePipeError { .outputUnwritable(path: path, reason: reason) }
 
         var context: UnsafeMutablePointer<AVFormatContext>?
@@ -146,7 +152,9 @@ public final class OverlayEncoder {
         }
         // Timestamps must rise; a repeated one (a broken stream) moves up by one tick.
         var ticks = Int64((pts / av_q2d(timeBase)).rounded())
+        if lastTicks == .min, fps > 0 { frameTicks = max(1, Int64((1 / (fps * av_q2d(timeBase))).rounded())) }
         if ticks <= lastTicks { ticks = lastTicks + 1 }
+        if lastTicks != .min { frameTicks = ticks - lastTicks }
         lastTicks = ticks
         frame.pointee.pts = ticks
         status = avcodec_send_frame(encoder, frame)
@@ -160,6 +168,9 @@ public final class OverlayEncoder {
         avcodec_send_frame(encoder, nil)
         try drain()
         try copyAudio(before: nil)
+        if retimedAudioPackets > 0 {
+            warnings.append("\(retimedAudioPackets) audio packet\(retimedAudioPackets == 1 ? "" : "s") repeating the timestamp before moved one tick on")
+        }
         var status = av_write_trailer(output)
         guard status >= 0 else { throw failure(status) }
         status = avio_closep(&output.pointee.pb)
@@ -189,6 +200,9 @@ public final class OverlayEncoder {
             let status = avcodec_receive_packet(encoder, packet)
             if status == FFmpegError.again || status == FFmpegError.endOfFile { return }
             guard status >= 0 else { throw failure(status) }
+            // The encoder leaves durations out; MP4 then gives the last frame none and its edit
+            // list ends before it, so a player would drop it.
+            if packet.pointee.duration == 0 { packet.pointee.duration = frameTicks }
             av_packet_rescale_ts(packet, encoder.pointee.time_base, stream.pointee.time_base)
             packet.pointee.stream_index = videoIndex
             let written = av_interleaved_write_frame(output, packet)
@@ -201,6 +215,17 @@ public final class OverlayEncoder {
               let stream = output.pointee.streams[Int(audioIndex)] else { return }
         try source.audioPackets(before: seconds) { packet in
             av_packet_rescale_ts(packet, audio.timeBase, stream.pointee.time_base)
+            // A looped or concatenated input can repeat a timestamp where its parts join; MP4
+            // refuses that, so such a packet moves one tick on, as FFmpeg's own stream copy does.
+            let none = posepipe_nopts_value()
+            if packet.pointee.dts != none {
+                if packet.pointee.dts <= lastAudioDTS {
+                    packet.pointee.dts = lastAudioDTS + 1
+                    if packet.pointee.pts != none && packet.pointee.pts < packet.pointee.dts { packet.pointee.pts = packet.pointee.dts }
+                    retimedAudioPackets += 1
+                }
+                lastAudioDTS = packet.pointee.dts
+            }
             packet.pointee.stream_index = audioIndex
             packet.pointee.pos = -1
             let written = av_interleaved_write_frame(output, packet)
