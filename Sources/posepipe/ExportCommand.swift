@@ -61,7 +61,7 @@ struct ExportCommand: ParsableCommand {
             throw PosePipeError.badUsage("a folder of track files needs an output folder: -o DIR (\(output) is a file)")
         }
         let files = TrackFileConversion.trackFiles(under: input)
-        guard !files.isEmpty else { throw PosePipeError.noVideos(folder: input, reason: "it holds no track files (*.jsonl)") }
+        guard !files.isEmpty else { throw PosePipeError.inputUnreadable(path: input, reason: "the folder holds no track files (*.jsonl)") }
         var failed = 0
         var taken = Set<String>()
         for relative in files {

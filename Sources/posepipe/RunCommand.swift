@@ -53,7 +53,10 @@ struct RunCommand: ParsableCommand {
 
     private func runOne(stop: StopRequest) throws {
         let description = try pipeline.description()
-        if let overlay = outputs.overlay { try OutputGuard.refuseOverwriting([input, output], with: overlay) }
+        if let overlay = outputs.overlay {
+            try OutputGuard.refuseOverwriting([input], with: overlay)
+            if OutputGuard.isSameFile(output, overlay) { throw PosePipeError.badUsage("-o and --overlay both name \(overlay)") }
+        }
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
         let engine = try PosePipeline(description: description, options: pipeline.options())
         let writer = try TrackWriter(path: output)
