@@ -42,6 +42,9 @@ struct PipelineArguments: ParsableArguments {
     @Flag(name: .long, help: "Report raw per-frame keypoints, without temporal smoothing.")
     var noSmoothing = false
 
+    @Option(name: .long, help: ArgumentHelp("At most N people a frame: those already followed first, then the largest newcomers; the others get no pose inference. 1 works like a single-person tool.", valueName: "N"))
+    var maxPeople: Int?
+
     @Flag(name: .long, help: "Let FFmpeg's own warnings through and print per-stage timings at the end.")
     var verbose = false
 
@@ -50,6 +53,7 @@ struct PipelineArguments: ParsableArguments {
         guard (detectEvery ?? 1) >= 1 else { throw ValidationError("--detect-every must be 1 or more") }
         guard (1...8).contains(frameBatch) else { throw ValidationError("--frame-batch must be between 1 and 8") }
         guard (0...8).contains(detectTiles) else { throw ValidationError("--detect-tiles must be between 0 and 8") }
+        guard (maxPeople ?? 1) >= 1 else { throw ValidationError("--max-people must be 1 or more") }
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
@@ -93,6 +97,7 @@ struct PipelineArguments: ParsableArguments {
             maxFrames: maxFrames,
             detectEvery: detectEvery,
             detectTiles: detectTiles,
-            frameBatch: frameBatch)
+            frameBatch: frameBatch,
+            maxPeople: maxPeople)
     }
 }

@@ -5,7 +5,13 @@ import PosePipeKit
 struct PipelinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipelines",
-        abstract: "List the pipelines and detectors that ship, one line each: name, pose model, keypoints, detector, licence."
+        abstract: "List the pipelines and detectors that ship, one line each: name, pose model, keypoints, detector, licence.",
+        discussion: """
+            Example:
+              posepipe pipelines
+              # then run one of them
+              posepipe clip.mp4 -o clip.jsonl --pipeline blazepose --detector efficientdet-lite0
+            """
     )
 
     func run() throws {

@@ -11,13 +11,22 @@ struct PosePipeCommand: ParsableCommand {
             Every person in every frame: FFmpeg decoding, person crops, neural inference, heatmap peaks \
             with quarter-pixel offsets, One Euro smoothing. See the README for the output format.
 
-            Exit codes: 0 done; 64 bad usage; 65 input is not a readable video; 66 input missing or \
-            unreadable, or a folder without videos; 69 model runtime or model missing; 70 inference failed; \
-            73 output not writable; 75 some clips of a folder failed or were left to another run (the \
-            others are done); 78 invalid pipeline description; 130 / 143 stopped by SIGINT / SIGTERM \
-            (frames so far are written).
+            Examples:
+              posepipe clip.mp4 -o clip.jsonl
+              posepipe render clip.mp4 --tracks clip.jsonl -o overlay.mp4
+              posepipe export clip.jsonl --format csv -o clip.csv
+              posepipe plot clip.jsonl -o clip.svg
+              # shell completions (bash; also zsh and fish)
+              posepipe --generate-completion-script bash > /etc/bash_completion.d/posepipe
+
+            Exit codes: 0 done; 64 bad usage (an output that is the input, too); 65 input is not a \
+            readable video, or a track file that cannot be read or was made from another video; 66 input \
+            missing or unreadable, or a folder without videos (or track files); 69 model runtime or model \
+            missing; 70 inference failed; 73 output not writable; 75 some clips (or track files) of a \
+            folder failed or were left to another run (the others are done); 78 invalid pipeline description; 130 / 143 stopped by \
+            SIGINT / SIGTERM (frames so far are written).
             """,
-        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self],
+        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

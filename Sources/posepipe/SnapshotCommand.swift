@@ -4,7 +4,12 @@ import PosePipeKit
 struct SnapshotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Draw one frame's keypoints and skeletons onto a PNG, to check results by eye."
+        abstract: "Draw one frame's keypoints and skeletons onto a PNG, to check results by eye.",
+        discussion: """
+            Examples:
+              posepipe snapshot clip.mp4 --frame 120 -o frame.png
+              posepipe snapshot clip.mp4 --frame 120 --pipeline mmpose-topdown --model hrnet.onnx -o frame.png
+            """
     )
 
     @Argument(help: "The video.")

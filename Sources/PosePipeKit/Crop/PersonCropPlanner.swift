@@ -15,13 +15,33 @@ public struct PersonCropPlanner: Sendable {
         self.sameSizeRatio = sameSizeRatio
     }
 
-    /// Tracked crops first, in their order, then the new people's crops in detection order.
-    public func plan(tracked: [RotatedRect], detected: [RotatedRect]) -> [RotatedRect] {
+    /// Tracked crops first, in their order, then the new people's crops in detection order; none
+    /// once `limit` people are tracked (the newcomers would not be kept).
+    public func plan(tracked: [RotatedRect], detected: [RotatedRect], limit: Int? = nil) -> [RotatedRect] {
         var regions = tracked
+        guard regions.count < limit ?? .max else { return regions }
         for candidate in detected where !regions.contains(where: { samePerson($0, candidate) }) {
             regions.append(candidate)
         }
         return regions
+    }
+
+    /// The `count` largest crops by area, in their given order; ties keep the earlier one.
+    ///
+    /// Size, not the pose model's confidence, ranks people: it is known from the crop, so people
+    /// followed beyond the limit are dropped before inference, and the largest person is the
+    /// nearest, the subject of a single-person recording.
+    public static func largest(_ count: Int, of crops: [RotatedRect]) -> [RotatedRect] {
+        largest(count, of: crops, size: { $0.width * $0.height })
+    }
+
+    static func largest<T>(_ count: Int, of items: [T], size: (T) -> Double) -> [T] {
+        guard items.count > count else { return items }
+        let ranked = items.indices.sorted {
+            let a = size(items[$0]), b = size(items[$1])
+            return a != b ? a > b : $0 < $1
+        }
+        return ranked.prefix(count).sorted().map { items[$0] }
     }
 
     func samePerson(_ a: RotatedRect, _ b: RotatedRect) -> Bool {

@@ -30,6 +30,8 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     case noVideos(folder: String, reason: String)
     /// A stop signal arrived while the input was being opened.
     case interrupted
+    /// A track file that cannot be read as one, or that does not belong to the video it is drawn on.
+    case badTracks(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,7 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badUsage(let message): message
         case .noVideos(let folder, let reason): "no videos in \(folder): \(reason)"
         case .interrupted: "interrupted"
+        case .badTracks(let path, let reason): "track file \(path): \(reason)"
         }
     }
 
@@ -52,7 +55,7 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch self {
         case .inputNotFound, .inputUnreadable: 66  // EX_NOINPUT
-        case .notAVideo: 65  // EX_DATAERR
+        case .notAVideo, .badTracks: 65  // EX_DATAERR
         case .outputUnwritable: 73  // EX_CANTCREAT
         case .outputClosed: ExitStatus.success
         case .invalidPipeline: 78  // EX_CONFIG

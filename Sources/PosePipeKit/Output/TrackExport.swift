@@ -7,18 +7,25 @@ public enum TrackExport {
     /// The header goes out with the first frame (or at the end of a run that stopped before one):
     /// an input found to hold no frame at all fails with nothing written, rather than leaving a
     /// header that describes a video nobody could read.
+    ///
+    /// - Parameters:
+    ///   - angles: adds each person's joint and segment angles, from the smoothed keypoints.
+    ///   - alsoTo: receives every frame's result after its line is written (an overlay video).
     public static func run(_ decoder: VideoDecoder, through pipeline: PosePipeline, into writer: TrackWriter,
+                           angles: JointAngles? = nil, alsoTo: ((FrameResult) throws -> Void)? = nil,
                            shouldStop: @escaping @Sendable () -> Bool = { false },
                            onFrame: (VideoFrame) -> Void = { _ in }) throws -> RunSummary {
         var headerWritten = false
         func writeHeader() throws {
             guard !headerWritten else { return }
-            try writer.write(TrackRecord.header(info: decoder.info, pipeline: pipeline.description))
+            try writer.write(TrackRecord.header(info: decoder.info, pipeline: pipeline.description, angles: angles?.names))
             headerWritten = true
         }
         let summary = try pipeline.run(decoder, shouldStop: shouldStop) { result in
             try writeHeader()
-            try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people))
+            let measured = angles.map { angles in result.people.map { angles.named($0.keypoints) } }
+            try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people, angles: measured))
+            try alsoTo?(result)
             onFrame(result.frame)
         }
         try writeHeader()

@@ -29,15 +29,20 @@ struct PersonFollower {
     private var followed: [RotatedRect] = []
     /// Seconds spent so far in each part, for `--verbose`.
     private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
+    private let maxPeople: Int?
 
     init(parts: Parts, options: PipelineOptions) {
         self.parts = parts
+        maxPeople = options.maxPeople
         tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
         smoother = TemporalSmoother(parameters: options.smoothing, minScore: parts.clearScore)
     }
 
     /// One block's frames, each with the crops its detection found (nil: no detection ran).
     mutating func process(_ block: [(frame: VideoFrame, detected: [RotatedRect]?)]) throws -> [FrameResult] {
+        // People already followed keep their place (a single-person tool keeps its subject until
+        // it loses them); beyond the limit, the largest stay.
+        if let maxPeople { followed = PersonCropPlanner.largest(maxPeople, of: followed) }
         var jobs: [(frame: VideoFrame, crop: RotatedRect)] = []
         var spans: [Range<Int>] = []
         for (frame, detected) in block {
@@ -49,7 +54,7 @@ struct PersonFollower {
                 newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
                 busy.detection += began.secondsSince
             }
-            let crops = planner.plan(tracked: followed, detected: newcomers)
+            let crops = planner.plan(tracked: followed, detected: newcomers, limit: maxPeople)
             spans.append(jobs.count..<(jobs.count + crops.count))
             jobs += crops.map { (frame, $0) }
         }
@@ -72,6 +77,15 @@ struct PersonFollower {
                 observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
             }
             observed = PoseSimilarity.removingDuplicates(observed, minScore: parts.clearScore)
+            if let maxPeople {
+                // Newcomers are all looked at (a detection may be a phantom the pose model drops),
+                // and the largest real ones fill the places the followed people leave.
+                let kept = observed.filter(\.followed).count
+                let newcomers = PersonCropPlanner.largest(max(0, maxPeople - kept), of: observed.filter { !$0.followed }) {
+                    $0.crop.width * $0.crop.height
+                }
+                observed = PersonCropPlanner.largest(maxPeople, of: observed.filter(\.followed)) { $0.crop.width * $0.crop.height } + newcomers
+            }
             // The last frame's people carry into the next block, and so does anyone a detection
             // found earlier in this block who is not among them.
             let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }

@@ -18,10 +18,15 @@ public struct PipelineOptions: Sendable {
     public var frameBatch: Int
     /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
     public var detectTiles: Int
+    /// At most this many people a frame (nil: everyone): people already followed first, then
+    /// newcomers, largest first. Once the places are taken, detections are not looked at and
+    /// people beyond the limit are dropped at crop planning, before pose inference.
+    public var maxPeople: Int?
 
     public init(threads: Int = 2,
                 smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
-                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1) {
+                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1,
+                maxPeople: Int? = nil) {
         self.threads = threads
         self.smoothing = smoothing
         self.trackGap = trackGap
@@ -29,6 +34,7 @@ public struct PipelineOptions: Sendable {
         self.detectEvery = detectEvery.map { max(1, $0) }
         self.detectTiles = max(0, detectTiles)
         self.frameBatch = max(1, frameBatch)
+        self.maxPeople = maxPeople.map { max(1, $0) }
     }
 
     /// Detections a second of video when `detectEvery` is nil.
