@@ -20,9 +20,10 @@ class Family:
     input_w, input_h = 192, 256
     mean, std = IMAGENET_MEAN, IMAGENET_STD      # applied to RGB 0-255, outside the exported graph
     codec = "msra"
-    # Budgets: (steps, batch, learning rate) for the shipped CPU model and for the paper's configuration.
-    small_schedule = (3000, 16, 1e-3)
-    full_schedule = (100000, 32, 5e-4)
+    # (steps, batch, learning rate) for the shipped CPU model and for the paper's configuration; every
+    # family sets both.
+    small_schedule = None
+    full_schedule = None
     output_names = ("output",)
 
     def build(self, full):
