@@ -13,8 +13,8 @@ A case fails as
            crash trace on stderr;
   hang     still running after the per-case timeout;
   invalid  an exit code the README does not list, a line of output that is not complete JSON,
-           frame numbers with a gap, or stderr other than one `posepipe: …` line for an error
-           (at most a few `posepipe: warning: …` lines for a success).
+           frame numbers with a gap, exit 0 without a single frame, or stderr other than one
+           `posepipe: …` line for an error (at most a few `posepipe: warning: …` lines for a success).
 
 Failing cases are kept under out/fuzz/ with the command that reproduces them. The last line is a
 summary; the exit code is 1 when any case failed.
@@ -228,6 +228,8 @@ def judge(code, stdout, stderr, hung, output_text):
     problem = check_tracks(output_text)
     if problem:
         return "invalid", problem
+    if code == 0 and output_text.count(b"\n") < 2:
+        return "invalid", "exit 0 without a single frame"
     return None, None
 
 
