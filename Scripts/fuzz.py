@@ -301,6 +301,11 @@ def main():
             record("containers", index, verdict, reason, detail, arguments, data, None, stderr, code)
 
         original = json.loads((ROOT / "Pipelines/blazepose/pipeline.json").read_text())
+        # The parts the description names by file are written inline, so mutations reach them too.
+        detector = json.loads((ROOT / "Pipelines/detectors/blazepose/detector.json").read_text())
+        detector["model"] = str(ROOT / "Pipelines/blazepose/pose_detection.onnx")
+        original["detector"] = detector
+        original["keypoints"] = json.loads((ROOT / "Pipelines/keypoints" / (original["keypoints"] + ".json")).read_text())
         folder = work / "pipeline"
         folder.mkdir()
         for model in (ROOT / "Pipelines/blazepose").glob("*.onnx"):
