@@ -9,12 +9,16 @@ msra_heatmap.py with codecs/utils/post_processing.py + refinement.py (get_heatma
 refine_keypoints) and mmpose/models/pose_estimators/topdown.py (the back-transform).
 
 Usage: mmpose_reference.py VIDEO MODEL.onnx OUT.json [--frames 0,5,9]
+       (numpy, opencv-python-headless and onnxruntime in any venv; the test fixture is made by
+       `Scripts/mmpose-reference.sh`)
 With no boxes given, each frame's box is the whole frame, [0, 0, w, h], as inference_topdown
 does. Frames are decoded to RGB by the ffmpeg command-line tool; use a lossless RGB clip so
 posepipe's decoder sees the same pixels.
 """
 import argparse
+import hashlib
 import json
+import os
 import subprocess
 
 import cv2
@@ -100,8 +104,12 @@ def main():
         kp, scores = msra_decode(heatmaps, (in_w, in_h))
         kp = kp / np.array([in_w, in_h]) * scale + center - 0.5 * scale
         result.append({"frame": f, "keypoints": [[float(x), float(y), float(s)] for (x, y), s in zip(kp, scores)]})
+    with open(args.model, "rb") as f:
+        model_sha256 = hashlib.sha256(f.read()).hexdigest()
     with open(args.out, "w") as out:
-        json.dump({"video": args.video, "model": args.model, "frames": result}, out)
+        json.dump({"video": os.path.basename(args.video), "model": os.path.basename(args.model),
+                   "model_sha256": model_sha256, "frames": result}, out, indent=1)
+        out.write("\n")
 
 
 if __name__ == "__main__":

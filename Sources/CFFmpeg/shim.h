@@ -10,6 +10,8 @@
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/log.h>
+#include <libavutil/parseutils.h>
+#include <libavutil/pixdesc.h>
 #include <libavutil/opt.h>
 #include <libavutil/mathematics.h>
 

@@ -4,6 +4,8 @@ import PosePipeKit
 
 /// Options shared by every command that runs the pipeline.
 struct PipelineArguments: ParsableArguments {
+    // Values are parsed `.unconditional`ly: `--threads -1` is the value -1, which validate()
+    // refuses by name, not an unknown option "-1" that leaves --threads "missing a value".
     @Option(name: .long, help: "Pipeline description: a name under Pipelines/, a folder, or a pipeline.json path.")
     var pipeline = "blazepose"
 
@@ -16,25 +18,25 @@ struct PipelineArguments: ParsableArguments {
     @Flag(name: .long, help: "Also run each crop mirrored and average the heatmaps (MMPose's flip test): steadier keypoints for twice the pose model's work.")
     var flipTest = false
 
-    @Option(name: .long, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
+    @Option(name: .long, parsing: .unconditional, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
     var threads = 2
 
-    @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame; default: about 10 times a second of video); between detections people are followed by their own landmarks.")
+    @Option(name: .long, parsing: .unconditional, help: "Run the person detector on every n-th frame (1: every frame; default: about 10 times a second of video); between detections people are followed by their own landmarks.")
     var detectEvery: Int?
 
-    @Option(name: .long, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
+    @Option(name: .long, parsing: .unconditional, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
     var detectTiles = 2
 
-    @Option(name: .long, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
+    @Option(name: .long, parsing: .unconditional, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
     var frameBatch = 1
 
-    @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
+    @Option(name: .long, parsing: .unconditional, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
 
-    @Option(name: .long, help: "One Euro filter: how fast the cutoff rises with speed, in person sizes per second (higher: less lag).")
+    @Option(name: .long, parsing: .unconditional, help: "One Euro filter: how fast the cutoff rises with speed, in person sizes per second (higher: less lag).")
     var beta = TemporalSmoother.defaultParameters.beta
 
-    @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz of the speed estimate.")
+    @Option(name: .long, parsing: .unconditional, help: "One Euro filter: cutoff frequency in Hz of the speed estimate.")
     var derivativeCutoff = TemporalSmoother.defaultParameters.derivativeCutoff
 
     @Flag(name: .long, help: "Report raw per-frame keypoints, without temporal smoothing.")
@@ -83,7 +85,7 @@ struct PipelineArguments: ParsableArguments {
             guard description.pose.codec.scheme.readsHeatmaps else {
                 throw PosePipeError.badUsage("--flip-test: pipeline \(description.name) regresses coordinates; the flip test averages heatmaps")
             }
-            description.pose.flipTest = PoseModelDescription.FlipTest(shiftHeatmap: true)
+            description.pose.flipTest = description.pose.flipSettings
         }
         return description
     }

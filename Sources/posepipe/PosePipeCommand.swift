@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PosePipeKit
 
 @main
@@ -22,7 +23,7 @@ struct PosePipeCommand: ParsableCommand {
             readable video, or a track file that cannot be read or was made from another video; 66 input \
             missing or unreadable, or a folder without videos (or track files); 69 model runtime or model \
             missing; 70 inference failed; 73 output not writable; 75 some clips (or track files) of a \
-            folder failed (the others are done); 78 invalid pipeline description; 130 / 143 stopped by \
+            folder failed or were left to another run (the others are done); 78 invalid pipeline description; 130 / 143 stopped by \
             SIGINT / SIGTERM (frames so far are written).
             """,
         subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self],
@@ -33,6 +34,10 @@ struct PosePipeCommand: ParsableCommand {
 /// Runs `body`, turning posepipe's errors into one line on stderr and their documented exit code.
 /// After a stop signal the signal's code wins, whatever the error it caused on the way out.
 func reportingErrors(stop: StopRequest? = nil, _ body: () throws -> Void) throws {
+    // A closed reader (`| head`) and a file size limit must reach the writer as errors it can
+    // handle (stop quietly; cut back to the last complete line), not end the process mid-line.
+    signal(SIGPIPE, SIG_IGN)
+    signal(SIGXFSZ, SIG_IGN)
     do {
         try body()
     } catch let error as PosePipeError {
@@ -40,6 +45,8 @@ func reportingErrors(stop: StopRequest? = nil, _ body: () throws -> Void) throws
             StandardError.line("posepipe: interrupted")
             throw ExitCode(code)
         }
+        // The reader of the output went away: the end of a pipeline, not a failure.
+        if case .outputClosed = error { return }
         StandardError.line("posepipe: \(error.description)")
         throw ExitCode(error.exitCode)
     }

@@ -52,6 +52,7 @@ struct RunCommand: ParsableCommand {
     }
 
     private func runOne(stop: StopRequest) throws {
+        try InputGuard.checkOutput(output, isNot: input)
         let description = try pipeline.description()
         if let overlay = outputs.overlay {
             try OutputGuard.refuseOverwriting([input], with: overlay)
@@ -59,6 +60,7 @@ struct RunCommand: ParsableCommand {
         }
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
         let engine = try PosePipeline(description: description, options: pipeline.options())
+        let created = output != "-" && FileSystem.linkStatus(output) == nil
         let writer = try TrackWriter(path: output)
         let overlay = try outputs.overlay.map {
             try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.pose.clearScore)
@@ -77,6 +79,11 @@ struct RunCommand: ParsableCommand {
             progress.finish()
         } catch {
             progress.finish()
+            // An input found to hold no frame leaves nothing behind: not even the file made for it.
+            if created && writer.lines == 0 {
+                try? writer.close()
+                OutputFiles.remove(output)
+            }
             throw error
         }
         try writer.close()

@@ -15,10 +15,10 @@ struct SnapshotCommand: ParsableCommand {
     @Argument(help: "The video.")
     var input: String
 
-    @Option(name: .long, help: "Frame number, from 0.")
+    @Option(name: .long, parsing: .unconditional, help: "Frame number, from 0.")
     var frame = 0
 
-    @Option(name: .shortAndLong, help: "The PNG to write.")
+    @Option(name: .shortAndLong, help: "The PNG to write, or '-' for standard output.")
     var output: String
 
     @OptionGroup var pipeline: PipelineArguments
@@ -30,10 +30,12 @@ struct SnapshotCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             FFmpegLog.configure(verbose: pipeline.verbose)
+            try InputGuard.checkOutput(output, isNot: input)
             let description = try pipeline.description()
             let decoder = try VideoDecoder(source: input)
-            // Tracking and smoothing depend on the frames before, so the run starts at frame 0.
-            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame + 1))
+            // Tracking and smoothing depend on the frames before, so the run starts at frame 0 and
+            // goes up to this one (Int.max has no successor: that run simply reads the whole video).
+            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame == Int.max ? frame : frame + 1))
             var last: FrameResult?
             _ = try engine.run(decoder) { last = $0 }
             guard let last, last.frame.index == frame else {
@@ -43,7 +45,9 @@ struct SnapshotCommand: ParsableCommand {
             SkeletonRenderer(skeleton: description.keypoints.skeleton, minScore: description.pose.clearScore).draw(last.people, on: &picture,
                                                                     width: last.frame.displayWidth, height: last.frame.displayHeight)
             try PNGEncoder.write(rgb: picture, width: last.frame.displayWidth, height: last.frame.displayHeight, to: output)
-            print("\(output): frame \(frame) at \(last.frame.pts) s, \(last.people.count) people")
+            let summary = "\(output == "-" ? "standard output" : output): frame \(frame) at \(last.frame.pts) s, \(last.people.count) people"
+            // On standard output the PNG is the output; the summary must not land inside it.
+            if output == "-" { StandardError.line(summary) } else { print(summary) }
         }
     }
 }

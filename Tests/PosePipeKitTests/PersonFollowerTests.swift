@@ -56,12 +56,12 @@ import Testing
 
     /// Runs `frames` frames through a follower over `walkers`, detecting every `interval` frames.
     func follow(_ walkers: [Walker], frames: Int, interval: Int, lanes: Int = 1,
-                newPerson: PoseModelDescription.NewPersonRule? = nil) throws -> (results: [FrameResult], detector: SceneDetector) {
+                newPerson: PoseModelDescription.NewPersonRule? = nil, follows: Bool = true) throws -> (results: [FrameResult], detector: SceneDetector) {
         let detector = SceneDetector(walkers)
         let estimators = (0..<lanes).map { _ in SceneEstimator(walkers: walkers, rule: rule) as any PoseEstimating }
         let schedule = DetectionSchedule(interval: interval, tiling: DetectionTiling(level: 0))
         let parts = PersonFollower.Parts(poses: PoseStage(estimators: estimators), fallbackDetector: detector, schedule: schedule,
-                                         cropRule: rule, newPerson: newPerson, clearScore: 0.5)
+                                         cropRule: rule, newPerson: newPerson, clearScore: 0.5, follows: follows)
         var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: nil))
         var results: [FrameResult] = []
         for index in 0..<frames {
@@ -99,6 +99,16 @@ import Testing
         let (results, _) = try follow([Walker(x0: 100, speed: 0), Walker(x0: 400, speed: 0, torso: false)],
                                       frames: 3, interval: 1, newPerson: rule)
         #expect(results.allSatisfy { $0.people.count == 1 && $0.people[0].keypoints[0].x == 100 })
+    }
+
+    @Test func withoutFollowingEachFramesCropIsItsDetections() throws {
+        // A fast walker outruns a followed crop; a crop from each frame's own detection never loses him.
+        let walker = Walker(x0: 0, speed: 60)
+        let followed = try follow([walker], frames: 6, interval: 5).results
+        let detected = try follow([walker], frames: 6, interval: 1, follows: false)
+        #expect(detected.results.allSatisfy { $0.people.count == 1 })
+        #expect(detected.detector.calls.withLock { $0 } == Array(0..<6))
+        #expect(followed.contains { $0.people.isEmpty }, "the followed crop falls behind at 60 px a frame")
     }
 
     @Test func resultsDoNotDependOnHowManyLanesRunThePoses() throws {

@@ -73,7 +73,7 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
     @Test func theShippedBlazePoseDescriptionReadsAsItsParts() throws {
         let d = try PipelineDescription.load("blazepose")
         #expect(d.keypoints.name == "blazepose-33" && d.keypoints.count == 33)
-        #expect(d.detector.name == "blazepose" && d.detector.givesAlignment)
+        #expect(d.detector.name == "blazepose")
         #expect(d.pose.codec.scheme == .msra(layout: .nhwc, guard: .joint, logits: true))
         #expect(d.pose.crop == .aligned(follow: [33, 34], angleDegrees: 90, scale: 1.25))
         #expect(d.pose.input.normalization == .range(low: 0, high: 1))
@@ -124,6 +124,10 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         ([("version", .int(3))], "version: is 3; this posepipe reads version 2"),
         ([("pose.flip_test.shift_heatmap", .text("yes"))], "pose.flip_test.shift_heatmap: must be true or false"),
         ([("pose.codec.type", .text("regression")), ("pose.codec.format", .text("xyz"))], "pose.codec.format: unknown format 'xyz'"),
+        ([("pose.codec.kernal", .int(5))], "pose.codec.kernal: unknown field (known here: "),
+        ([("detector.anchors.stride", .ints([8]))], "detector.anchors.stride: unknown field"),
+        ([("pose.presence.treshold", .number(0.5))], "pose.presence.treshold: unknown field"),
+        ([("landmarks", .text("old"))], "landmarks: unknown field"),
     ] as [([(String, JSONValue)], String)])
     func badFieldsAreNamedByTheirPath(edits: [(String, JSONValue)], expected: String) {
         let message = invalidPipelineMessage {

@@ -130,6 +130,25 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         #expect(lines(one) == Array(lines(try sports2dRun.get()).prefix(90)))
     }
 
+    /// From 8 threads the pipeline runs several detection workers whose results arrive out of
+    /// order and go through the reorder buffer; 1 and 2 threads run one worker and never do.
+    @Test func outputIsIdenticalWithSeveralDetectionWorkers() throws {
+        let description = try PipelineDescription.load("blazepose")
+        var outputs: [[String]] = []
+        for threads in [1, 8, 12] {
+            let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: threads, maxFrames: 45, detectEvery: 1))
+            #expect(pipeline.detectionWorkers == max(1, threads / 4))
+            var lines: [String] = []
+            _ = try pipeline.run(try VideoDecoder(source: Fixtures.sports2d)) {
+                lines.append(TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people))
+            }
+            outputs.append(lines)
+        }
+        #expect(outputs[0].count == 45)
+        #expect(outputs[1] == outputs[0], "2 detection workers")
+        #expect(outputs[2] == outputs[0], "3 detection workers")
+    }
+
     @Test func sparseDetectionFollowsPeopleAndStaysDeterministic() throws {
         let one = try runPipeline(Fixtures.sports2d, threads: 1, maxFrames: 120, detectEvery: 5)
         let two = try runPipeline(Fixtures.sports2d, threads: 2, maxFrames: 120, detectEvery: 5)
@@ -155,5 +174,28 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         #expect(results.count == 80)
         let perFrame = Double(results.map(\.people.count).reduce(0, +)) / Double(results.count)
         #expect(perFrame >= 1.5, "on average \(perFrame) people a frame")
+    }
+}
+
+/// What `--verbose` reports.
+@Suite struct VerboseTimingTests {
+    /// Timings under the stage that spent them: on frames without anybody the follower's own
+    /// detector runs on every frame and no landmark model runs at all.
+    @Test func verboseTimingsCountEachStageUnderItsOwnName() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gray = folder.appendingPathComponent("gray.mp4")
+        try Fixtures.ffmpeg(["-f", "lavfi", "-i", "color=c=gray:s=320x240:d=3:r=10", "-c:v", "libx264", "-preset", "ultrafast", gray.path])
+        let outcome = try CLI.run([gray.path, "-o", "/dev/null", "--quiet", "--verbose", "--detect-every", "1000"])
+        #expect(outcome.status == 0)
+        let line = try #require(outcome.stderr.split(separator: "\n").last.map(String.init))
+        func seconds(_ stage: String) -> Double? {
+            guard let range = line.range(of: stage + " ") else { return nil }
+            return Double(line[range.upperBound...].prefix { $0 != " " })
+        }
+        let detection = try #require(seconds("detection"), "\(line)"), landmarks = try #require(seconds("landmarks"), "\(line)")
+        #expect(line.hasPrefix("30 frames, 0 person-frames"), "\(line)")
+        #expect(detection > 0.02, "\(line)")
+        #expect(landmarks < detection / 10, "no landmark model ran: \(line)")
     }
 }

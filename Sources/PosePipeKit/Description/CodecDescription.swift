@@ -33,7 +33,7 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
         self.scheme = scheme
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type, output, layout, kernel, logits, format, units
         case guardRule = "guard"
         case valuesPerKeypoint = "values_per_keypoint"
@@ -43,6 +43,7 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
     static let types = ["msra", "newell", "megvii", "dark", "udp", "regression"]
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         output = try c.decodeIfPresent(String.self, forKey: .output)
         let type = try c.decode(String.self, forKey: .type)

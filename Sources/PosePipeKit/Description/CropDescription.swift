@@ -9,13 +9,14 @@ public enum CropDescription: Sendable, Equatable, Decodable {
     /// points are the regression output's points at `follow`.
     case aligned(follow: [Int], angleDegrees: Double, scale: Double)
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type, padding, udp, follow
         case angleDegrees = "angle_degrees"
         case scale
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
         switch type {

@@ -110,3 +110,24 @@ enum Check {
         value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
 }
+
+/// Any key of a JSON object, to see the fields a part does not know.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension Decoder {
+    /// Refuses a field the part does not know, so a misspelt setting (`kernal`) is an error,
+    /// not a silent default.
+    func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {
+        let c = try container(keyedBy: AnyKey.self)
+        let names = Key.allCases.map(\.stringValue)
+        if let unknown = c.allKeys.sorted(by: { $0.stringValue < $1.stringValue }).first(where: { !names.contains($0.stringValue) }) {
+            throw DescriptionError(path: DescriptionError.jsonPath(c.codingPath + [unknown]),
+                                   reason: "unknown field (known here: \(names.sorted().joined(separator: ", ")))")
+        }
+    }
+}

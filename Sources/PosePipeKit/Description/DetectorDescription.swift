@@ -20,12 +20,6 @@ public enum DetectorDescription: Sendable, Equatable {
         }
     }
 
-    /// Whether its detections carry alignment points, which `aligned` crops need.
-    public var givesAlignment: Bool {
-        if case .blazepose = self { return true }
-        return false
-    }
-
     static let types = ["blazepose", "box", "whole-frame"]
 }
 
@@ -43,7 +37,7 @@ public struct ModelReference: Sendable, Equatable {
 }
 
 extension DetectorDescription {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case type
     }
 
@@ -77,14 +71,15 @@ public struct BlazePoseDetectorDescription: Sendable, Equatable {
     public var scoreThreshold: Double
     public var nmsIouThreshold: Double
 
-    enum CodingKeys: String, CodingKey {
-        case model, input, anchors, alignment
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, model, input, anchors, alignment
         case boxesOutput = "boxes_output", scoresOutput = "scores_output", boxScale = "box_scale"
         case keypointsPerBox = "keypoints_per_box", scoreThreshold = "score_threshold"
         case nmsIouThreshold = "nms_iou_threshold"
     }
 
     init(from decoder: any Decoder, name: String, folder: URL) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.name = name
         model = ModelReference(file: try c.decode(String.self, forKey: .model), folder: folder)
@@ -134,13 +129,14 @@ public struct BoxDetectorDescription: Sendable, Equatable {
         case topLeft = "top-left", centre
     }
 
-    enum CodingKeys: String, CodingKey {
-        case model, input, logits, fit
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, model, input, logits, fit
         case boxesOutput = "boxes_output", scoresOutput = "scores_output", boxOrder = "box_order", personClass = "person_class"
         case scoreThreshold = "score_threshold", nmsIouThreshold = "nms_iou_threshold"
     }
 
     init(from decoder: any Decoder, name: String, folder: URL) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.name = name
         model = ModelReference(file: try c.decode(String.self, forKey: .model), folder: folder)

@@ -50,11 +50,12 @@ public struct InputDescription: Sendable, Equatable, Decodable {
         self.normalization = normalization
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, layout, width, height, channels, range, mean, std, pad
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name)
         layout = try c.decode(TensorLayout.self, forKey: .layout, default: .nhwc)

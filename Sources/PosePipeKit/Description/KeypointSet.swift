@@ -10,7 +10,7 @@ public struct KeypointSet: Sendable, Equatable, Decodable {
 
     public var count: Int { keypoints.count }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, keypoints, skeleton, flip
     }
 
@@ -22,6 +22,7 @@ public struct KeypointSet: Sendable, Equatable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         keypoints = try c.decode([String].self, forKey: .keypoints) { names in

@@ -161,15 +161,15 @@ extension Decoder {
 private struct PipelineFile: Decodable {
     let description: PipelineDescription
 
-    enum CodingKeys: String, CodingKey {
-        case version, name, summary, license, keypoints, detector, pose, landmarks
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case version, name, summary, license, keypoints, detector, pose
     }
 
     init(from decoder: any Decoder) throws {
         let context = try decoder.partContext
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard let version = try c.decodeIfPresent(Int.self, forKey: .version) else {
-            if c.contains(.landmarks) {
+            if try decoder.container(keyedBy: AnyKey.self).contains(AnyKey(stringValue: "landmarks")) {
                 throw c.invalid(.version, "missing: this is a version-1 description; posepipe reads version 2 "
                     + "(add \"version\": 2, move \"landmarks\" to \"pose\" with typed \"crop\" and \"codec\" parts; see the README's Pipeline descriptions)")
             }
@@ -178,35 +178,32 @@ private struct PipelineFile: Decodable {
         guard version == PipelineDescription.version else {
             throw c.invalid(.version, "is \(version); this posepipe reads version \(PipelineDescription.version)")
         }
-        let keypoints: KeypointSet
-        if let name = try? c.decode(String.self, forKey: .keypoints) {
-            do {
-                keypoints = try context.loader.keypointSet(named: name)
-            } catch let error as DescriptionError {
-                throw error.nested(in: "keypoints")
-            }
-        } else {
-            keypoints = try c.decode(KeypointSet.self, forKey: .keypoints)
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let keypoints = try Self.part(.keypoints, in: c, named: context.loader.keypointSet(named:)) {
+            try c.decode(KeypointSet.self, forKey: .keypoints)
         }
-        let detector: DetectorDescription
-        if let name = try? c.decode(String.self, forKey: .detector) {
-            do {
-                detector = try context.loader.detector(named: name)
-            } catch let error as DescriptionError {
-                throw error.nested(in: "detector")
-            }
-        } else {
-            detector = try DetectorDescription.decode(from: c.superDecoder(forKey: .detector), name: "inline", folder: context.folder)
+        let detector = try Self.part(.detector, in: c, named: context.loader.detector(named:)) {
+            try DetectorDescription.decode(from: c.superDecoder(forKey: .detector), name: "inline", folder: context.folder)
         }
         let pose = try PoseModelDescription(from: c.superDecoder(forKey: .pose), folder: context.folder, keypoints: keypoints)
-        if case .aligned = pose.crop, !detector.givesAlignment {
-            throw c.invalid(.detector, "the aligned crop needs a detector with alignment points (blazepose), not \(detector.name)")
-        }
         description = PipelineDescription(
             name: try c.decode(String.self, forKey: .name) { $0.isEmpty ? "must not be empty" : nil },
             summary: try c.decodeIfPresent(String.self, forKey: .summary),
             license: try c.decodeIfPresent(String.self, forKey: .license),
             keypoints: keypoints, detector: detector, pose: pose, folder: context.folder)
+    }
+}
+
+extension PipelineFile {
+    /// A part given by the name of a shared file (`"coco-17"`) or written out inline.
+    private static func part<T>(_ key: CodingKeys, in c: KeyedDecodingContainer<CodingKeys>, named: (String) throws -> T,
+                                inline: () throws -> T) throws -> T {
+        guard let name = try? c.decode(String.self, forKey: key) else { return try inline() }
+        do {
+            return try named(name)
+        } catch let error as DescriptionError {
+            throw error.nested(in: key.stringValue)
+        }
     }
 }
 

@@ -19,8 +19,10 @@ public struct PoseModelDescription: Sendable, Equatable {
     public var clearScore: Double
     /// What a fresh detection must show before it starts a track.
     public var newPerson: NewPersonRule?
-    /// Run the mirrored crop too and average (MMPose's flip test).
+    /// Run the mirrored crop too and average (MMPose's flip test); nil: off.
     public var flipTest: FlipTest?
+    /// The flip test's settings for this model when `--flip-test` turns it on.
+    public var flipSettings: FlipTest
 
     public struct Presence: Sendable, Equatable {
         public var output: String
@@ -67,31 +69,33 @@ public struct PoseModelDescription: Sendable, Equatable {
 }
 
 extension PoseModelDescription {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case model, input, crop, codec, presence, regression
         case clearScore = "clear_score", newPerson = "new_person", flipTest = "flip_test"
     }
 
-    enum PresenceKeys: String, CodingKey {
+    enum PresenceKeys: String, CodingKey, CaseIterable {
         case output, threshold, logits
     }
 
-    enum RegressionKeys: String, CodingKey {
+    enum RegressionKeys: String, CodingKey, CaseIterable {
         case output
         case valuesPerKeypoint = "values_per_keypoint", hiddenPositions = "hidden_positions"
     }
 
-    enum NewPersonKeys: String, CodingKey {
+    enum NewPersonKeys: String, CodingKey, CaseIterable {
         case anchors
         case minClear = "min_clear"
     }
 
-    enum FlipKeys: String, CodingKey {
+    enum FlipKeys: String, CodingKey, CaseIterable {
+        case enabled
         case shiftHeatmap = "shift_heatmap"
     }
 
     /// Decodes the part; keypoint names (in `new_person`) resolve against `keypoints`.
     init(from decoder: any Decoder, folder: URL, keypoints: KeypointSet) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         model = try c.decodeIfPresent(String.self, forKey: .model).map { ModelReference(file: $0, folder: folder) }
         input = try c.decode(InputDescription.self, forKey: .input)
@@ -99,18 +103,21 @@ extension PoseModelDescription {
         codec = try c.decode(CodecDescription.self, forKey: .codec)
         clearScore = try c.decode(Double.self, forKey: .clearScore, default: 0.5, where: Check.within(0...1))
         if c.contains(.presence) {
+            try c.superDecoder(forKey: .presence).rejectUnknownKeys(PresenceKeys.self)
             let p = try c.nestedContainer(keyedBy: PresenceKeys.self, forKey: .presence)
             presence = Presence(output: try p.decode(String.self, forKey: .output),
                                 threshold: try p.decode(Double.self, forKey: .threshold, where: Check.within(0...1)),
                                 logits: try p.decode(Bool.self, forKey: .logits, default: false))
         }
         if c.contains(.regression) {
+            try c.superDecoder(forKey: .regression).rejectUnknownKeys(RegressionKeys.self)
             let r = try c.nestedContainer(keyedBy: RegressionKeys.self, forKey: .regression)
             regression = Regression(output: try r.decode(String.self, forKey: .output),
                                     valuesPerKeypoint: try r.decode(Int.self, forKey: .valuesPerKeypoint, where: Check.within(2...64)),
                                     hiddenPositions: try r.decode(Bool.self, forKey: .hiddenPositions, default: false))
         }
         if c.contains(.newPerson) {
+            try c.superDecoder(forKey: .newPerson).rejectUnknownKeys(NewPersonKeys.self)
             let n = try c.nestedContainer(keyedBy: NewPersonKeys.self, forKey: .newPerson)
             let names = try n.decode([String].self, forKey: .anchors) { $0.isEmpty ? "must name at least one keypoint" : nil }
             var anchors: [Int] = []
@@ -124,9 +131,12 @@ extension PoseModelDescription {
             let minClear = try n.decode(Int.self, forKey: .minClear, where: Check.within(1...anchors.count))
             newPerson = NewPersonRule(anchors: anchors, minClear: minClear, minScore: clearScore)
         }
+        flipSettings = FlipTest(shiftHeatmap: true)
         if c.contains(.flipTest) {
+            try c.superDecoder(forKey: .flipTest).rejectUnknownKeys(FlipKeys.self)
             let f = try c.nestedContainer(keyedBy: FlipKeys.self, forKey: .flipTest)
-            flipTest = FlipTest(shiftHeatmap: try f.decode(Bool.self, forKey: .shiftHeatmap, default: true))
+            flipSettings = FlipTest(shiftHeatmap: try f.decode(Bool.self, forKey: .shiftHeatmap, default: true))
+            if try f.decode(Bool.self, forKey: .enabled, default: true) { flipTest = flipSettings }
         }
         try checkConsistency(c)
     }
@@ -138,7 +148,7 @@ extension PoseModelDescription {
         if regression?.hiddenPositions == true, case .regression = codec.scheme {
             throw c.invalid(.regression, "hidden_positions needs a heatmap codec (the codec already regresses positions)")
         }
-        if flipTest != nil, !codec.scheme.readsHeatmaps {
+        if c.contains(.flipTest), !codec.scheme.readsHeatmaps {
             throw c.invalid(.flipTest, "the flip test averages heatmaps; this codec reads regressed coordinates")
         }
     }

@@ -1,7 +1,7 @@
 /// Reads and checks the `anchors` of an SSD detector part, so that no setting can make anchor
 /// generation divide by zero, index past its strides or allocate without bound.
 extension SSDAnchorOptions: Decodable {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case numLayers = "num_layers", minScale = "min_scale", maxScale = "max_scale"
         case inputWidth = "input_width", inputHeight = "input_height"
         case anchorOffsetX = "anchor_offset_x", anchorOffsetY = "anchor_offset_y"
@@ -12,6 +12,7 @@ extension SSDAnchorOptions: Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let layers = try c.decode(Int.self, forKey: .numLayers, where: Check.within(1...8))
         let strides = try c.decode([Int].self, forKey: .strides) {

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// The frame-ordered half of the pipeline: follows every person from frame to frame.
 ///
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
@@ -15,6 +17,9 @@ struct PersonFollower {
         var cropRule: any CropRule
         var newPerson: PoseModelDescription.NewPersonRule?
         var clearScore: Double
+        /// Whether a person's next crop comes from their pose; false when every frame's
+        /// detection is the crop (the whole-frame detector).
+        var follows = true
     }
 
     private let parts: Parts
@@ -22,6 +27,8 @@ struct PersonFollower {
     private var tracker: PersonTracker
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
+    /// Seconds spent so far in each part, for `--verbose`.
+    private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
     private let maxPeople: Int?
 
     init(parts: Parts, options: PipelineOptions) {
@@ -42,14 +49,20 @@ struct PersonFollower {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
+                let began = DispatchTime.now()
                 let tiles = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
                 newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
+                busy.detection += began.secondsSince
             }
             let crops = planner.plan(tracked: followed, detected: newcomers, limit: maxPeople)
             spans.append(jobs.count..<(jobs.count + crops.count))
             jobs += crops.map { (frame, $0) }
         }
+        var began = DispatchTime.now()
         let estimates = try parts.poses.estimate(jobs)
+        busy.landmarks += began.secondsSince
+        began = DispatchTime.now()
+        defer { busy.tracking += began.secondsSince }
         var results: [FrameResult] = []
         var next: [RotatedRect] = []  // crops for the next block, last frame's people first
         for ((frame, _), span) in zip(block, spans) {
@@ -80,7 +93,7 @@ struct PersonFollower {
             let tracked = tracker.update(observed, at: frame.pts)
             results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
         }
-        followed = next
+        followed = parts.follows ? next : []
         return results
     }
 }

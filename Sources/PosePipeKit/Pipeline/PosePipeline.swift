@@ -39,6 +39,8 @@ public final class PosePipeline: Sendable {
     private let fallbackDetector: any PersonDetecting
     private let poses: PoseStage
     private let cropRule: any CropRule
+    /// Detection workers running ahead of the frame-ordered tail (more than one from 8 threads).
+    let detectionWorkers: Int
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
@@ -65,6 +67,7 @@ public final class PosePipeline: Sendable {
         }
         fallbackDetector = built.removeLast()
         detectors = built
+        detectionWorkers = built.count
         poses = PoseStage(estimators: estimators)
         let input = estimators[0].model.input
         cropRule = factory.cropRule(inputWidth: input.width, inputHeight: input.height)
@@ -79,20 +82,27 @@ public final class PosePipeline: Sendable {
         let start = DispatchTime.now()
         let frames = BoundedQueue<VideoFrame>(capacity: 2 * detectors.count)
         let detected = ReorderBuffer<(VideoFrame, [RotatedRect]?)>(window: 4 * detectors.count)
-        let failure = Mutex<PosePipeError?>(nil)
+        // The failing stage's error and the frame it failed on; the earliest frame's error wins.
+        let failure = Mutex<(index: Int, error: PosePipeError)?>(nil)
         let busy = Mutex<(decode: Double, detect: Double)>((0, 0))
         let decodedCount = Mutex(0)
         let producers = DispatchGroup()
         let maxFrames = options.maxFrames ?? Int.max
-        let schedule = DetectionSchedule(interval: options.detectionInterval(fps: decoder.info.fps),
+        let follows = StageFactory(description).followsPeople
+        let schedule = DetectionSchedule(interval: follows ? options.detectionInterval(fps: decoder.info.fps) : 1,
                                          tiling: DetectionTiling(level: options.detectTiles))
         let cropRule = self.cropRule
 
-        @Sendable func fail(_ error: any Error) {
+        @Sendable func record(_ error: any Error, at index: Int) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
-            failure.withLock { if $0 == nil { $0 = stageError } }
+            failure.withLock { if $0.map({ index < $0.index }) ?? true { $0 = (index, stageError) } }
+        }
+
+        // Frames before the failing one are still detected and handed to the sink, as promised.
+        @Sendable func fail(_ error: any Error, at index: Int) {
+            record(error, at: index)
             frames.cancel()
-            detected.cancel()
+            detected.finish(count: index)
         }
 
         DispatchQueue(label: "posepipe.decode").async(group: producers) {
@@ -106,7 +116,8 @@ public final class PosePipeline: Sendable {
                     count += 1
                 }
             } catch {
-                fail(error)
+                // Every frame decoded before the error is queued already and goes on through.
+                record(error, at: count)
             }
             decodedCount.withLock { $0 = count }
             frames.close()
@@ -125,7 +136,7 @@ public final class PosePipeline: Sendable {
                         }
                         guard detected.put((frame, crops), at: frame.index) else { return }
                     } catch {
-                        fail(error)
+                        fail(error, at: frame.index)
                         return
                     }
                 }
@@ -138,7 +149,8 @@ public final class PosePipeline: Sendable {
 
         var summary = RunSummary()
         let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
-                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore)
+                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore,
+                                         follows: follows)
         var follower = PersonFollower(parts: parts, options: options)
         let batch = options.frameBatch
         var tailError: (any Error)?
@@ -149,10 +161,8 @@ public final class PosePipeline: Sendable {
                 while (first.0.index + block.count) / batch == first.0.index / batch, let next = detected.take() {
                     block.append(next)
                 }
-                var began = DispatchTime.now()
                 let results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
-                summary.landmarkSeconds += began.secondsSince
-                began = DispatchTime.now()
+                let began = DispatchTime.now()
                 for result in results {
                     try sink(result)
                     summary.frames += 1
@@ -169,10 +179,12 @@ public final class PosePipeline: Sendable {
         producers.wait()
         detection.wait()
         if let tailError { throw tailError }
-        if let error = failure.withLock({ $0 }) { throw error }
+        if let failed = failure.withLock({ $0 }) { throw failed.error }
         let times = busy.withLock { $0 }
         summary.decodeSeconds = times.decode
-        summary.detectSeconds = times.detect
+        summary.detectSeconds = times.detect + follower.busy.detection
+        summary.landmarkSeconds = follower.busy.landmarks
+        summary.outputSeconds += follower.busy.tracking
         summary.corruptPackets = decoder.corruptPackets
         summary.seconds = start.secondsSince
         return summary

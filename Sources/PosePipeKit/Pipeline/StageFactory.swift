@@ -9,6 +9,11 @@ public struct StageFactory: Sendable {
         self.description = description
     }
 
+    /// Whether people are followed from frame to frame by their own poses. With the whole-frame
+    /// detector the frame is the crop on every frame, as MMPose's `inference_topdown` without
+    /// boxes has it, and detecting it costs nothing.
+    public var followsPeople: Bool { description.detector != .wholeFrame }
+
     /// A detector session for one thread.
     public func makeDetector() throws -> any PersonDetecting {
         do {
@@ -25,21 +30,16 @@ public struct StageFactory: Sendable {
     /// A pose estimator session for one thread.
     public func makeEstimator() throws -> PoseEstimator {
         let pose = description.pose
-        var outputs: [String?] = [pose.codec.output]
-        let presenceIndex = pose.presence.map { presence in
-            outputs.append(presence.output)
-            return outputs.count - 1
-        }
-        let regressionIndex = pose.regression.map { regression in
-            outputs.append(regression.output)
-            return outputs.count - 1
-        }
         guard let file = pose.model else {
             throw PosePipeError.badUsage("pipeline \(description.name) ships no model: give your export with --model FILE.onnx")
         }
+        // Outputs in run order: the codec's, then the presence and regression heads when described.
+        let presenceIndex = pose.presence == nil ? nil : 1
+        let regressionIndex = pose.regression == nil ? nil : 1 + (presenceIndex == nil ? 0 : 1)
+        let names = [pose.codec.output] + [pose.presence?.output, pose.regression?.output].compactMap { $0 }
         let model: ImageModel
         do {
-            model = try ImageModel(path: file.path, input: pose.input, outputs: outputs)
+            model = try ImageModel(path: file.path, input: pose.input, outputs: names)
         } catch PosePipeError.invalidPipeline(let message) {
             throw PosePipeError.invalidPipeline("\(description.name): pose.\(message)")
         }
@@ -48,23 +48,30 @@ public struct StageFactory: Sendable {
             reader: try reader(for: model.outputs[0], file: URL(fileURLWithPath: file.path).lastPathComponent),
             keypointCount: description.keypoints.count, inputWidth: input.width, inputHeight: input.height,
             cropRule: cropRule(inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
-            presence: try presenceIndex.map { index in
-                guard model.outputs[index].count >= 1 else { throw invalid("pose.presence.output: '\(model.outputs[index].name)' is empty") }
-                return (index, pose.presence!.threshold, pose.presence!.logits)
-            },
-            regression: try regressionIndex.map { index in
-                let regression = pose.regression!
-                let count = model.outputs[index].count
-                guard count % regression.valuesPerKeypoint == 0 else {
-                    throw invalid("pose.regression.values_per_keypoint: \(regression.valuesPerKeypoint) does not divide output '\(model.outputs[index].name)' (\(count) values)")
-                }
-                if case .aligned(let follow, _, _) = pose.crop, let beyond = follow.first(where: { $0 >= count / regression.valuesPerKeypoint }) {
-                    throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(count / regression.valuesPerKeypoint) points")
-                }
-                return (index, regression.valuesPerKeypoint, regression.hiddenPositions)
-            },
+            presence: try both(pose.presence, presenceIndex).map { try presenceReading($0, output: model.outputs[$1], index: $1) },
+            regression: try both(pose.regression, regressionIndex).map { try regressionReading($0, output: model.outputs[$1], index: $1) },
             flip: pose.flipTest.map { (flipIndices(channels: heatmapChannels(model.outputs[0])), $0.shiftHeatmap) })
         return PoseEstimator(model: model, decoder: decoder)
+    }
+
+    private func presenceReading(_ presence: PoseModelDescription.Presence, output: ONNXModel.Output, index: Int) throws
+        -> (output: Int, threshold: Double, logits: Bool)
+    {
+        guard output.count >= 1 else { throw invalid("pose.presence.output: '\(output.name)' is empty") }
+        return (index, presence.threshold, presence.logits)
+    }
+
+    private func regressionReading(_ regression: PoseModelDescription.Regression, output: ONNXModel.Output, index: Int) throws
+        -> (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)
+    {
+        let stride = regression.valuesPerKeypoint
+        guard output.count % stride == 0 else {
+            throw invalid("pose.regression.values_per_keypoint: \(stride) does not divide output '\(output.name)' (\(output.count) values)")
+        }
+        if case .aligned(let follow, _, _) = description.pose.crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
+            throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(output.count / stride) points")
+        }
+        return (index, stride, regression.hiddenPositions)
     }
 
     /// The crop rule for a pose model taking `inputWidth` × `inputHeight`.
@@ -137,4 +144,10 @@ extension CodecDescription.Scheme {
         case .regression: nil
         }
     }
+}
+
+/// Both values when both are there.
+private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

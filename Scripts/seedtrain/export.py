@@ -1,0 +1,98 @@
+"""Export a trained family to ONNX in its release's conventions and check it against PyTorch.
+
+`python -m seedtrain.export FAMILY [--checkpoint PATH]` writes Pipelines/FAMILY/FAMILY.onnx (opset 11,
+dynamic batch axis) and .runs-seedtrain/FAMILY/export.json (sizes, max abs differences onnxruntime vs
+PyTorch on real augmented crops, batch 1 and batch 4).
+"""
+import argparse
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+from . import teacher
+from .family import CropSampler
+from .flops import count_macs
+from .train import FAMILIES, load_family, run_dir
+
+OPSET = 11
+
+
+class Exported(torch.nn.Module):
+    def __init__(self, family, model):
+        super().__init__()
+        self.family, self.model = family, model
+
+    def forward(self, x):
+        return tuple(self.family.export_outputs(self.model(x)))
+
+
+def model_path(name):
+    pipelines = Path(os.environ.get("SEEDTRAIN_PIPELINES", teacher.REPO / "Pipelines"))
+    return pipelines / name / f"{name}.onnx"
+
+
+def export(name, checkpoint=None):
+    torch.set_num_threads(2)
+    family = load_family(name)
+    checkpoint = checkpoint or run_dir(name, False) / "checkpoint.pt"
+    state = torch.load(checkpoint, map_location="cpu")
+    model = family.build(False)
+    model.load_state_dict(state["model"])
+    model.eval()
+    wrapped = Exported(family, model).eval()
+    path = model_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dummy = torch.zeros(1, 3, family.input_h, family.input_w)
+    axes = {n: {0: "batch"} for n in ("input",) + tuple(family.output_names)}
+    torch.onnx.export(wrapped, dummy, str(path), opset_version=OPSET, input_names=["input"],
+                      output_names=list(family.output_names), dynamic_axes=axes, do_constant_folding=True)
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    images, _ = CropSampler(teacher.prepare(), family, seed=12345, batch=4).sample(0)
+    with torch.no_grad():
+        expected = [t.numpy() for t in wrapped(images)]
+    got4 = session.run(None, {"input": images.numpy()})
+    got1 = [session.run(None, {"input": images[i:i + 1].numpy()}) for i in range(4)]
+    diffs = {}
+    for k, out in enumerate(family.output_names):
+        batch1 = np.concatenate([g[k] for g in got1])
+        diffs[out] = {"batch4": float(np.abs(got4[k] - expected[k]).max()),
+                      "batch1": float(np.abs(batch1 - expected[k]).max()),
+                      "shape": list(got4[k].shape[1:]), "range": [float(expected[k].min()), float(expected[k].max())]}
+    report = {
+        "onnx": os.path.relpath(path, teacher.REPO), "bytes": path.stat().st_size,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "opset": OPSET,
+        "parameters": int(sum(p.numel() for p in model.parameters())),
+        "macs": int(count_macs(model, family.input_w, family.input_h)),
+        "parameters_full": int(sum(p.numel() for p in family.build(True).parameters())),
+        "step": state["step"], "total": state["total"], "seed": state["seed"], "batch": state["batch"],
+        "lr": state["lr"], "minutes": state["seconds"] / 60, "crops": state["crops"],
+        "inputs": [{"name": i.name, "shape": i.shape} for i in session.get_inputs()],
+        "outputs": [{"name": o.name, "shape": o.shape} for o in session.get_outputs()],
+        "max_abs_diff": diffs, "onnxruntime": ort.__version__, "torch": torch.__version__,
+    }
+    (run_dir(name, False) / "export.json").write_text(json.dumps(report, indent=1))
+    print(json.dumps({k: report[k] for k in ("onnx", "bytes", "parameters", "macs", "step", "max_abs_diff")}))
+    assert path.stat().st_size < 25 * 1024 * 1024, "model over 25 MB"
+    for out, d in diffs.items():
+        assert d["batch4"] < 1e-3 * max(1.0, abs(d["range"][1])), f"{out}: onnxruntime differs from PyTorch"
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("family", choices=FAMILIES)
+    parser.add_argument("--checkpoint")
+    args = parser.parse_args()
+    export(args.family, args.checkpoint)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""What every family shares: input conventions, the augmented crop sampler, heatmap targets and loss.
+
+A family module defines a subclass with its network (`build`), its release's input/output conventions
+and its training targets; train.py, export.py and evaluate.py work through this interface only.
+"""
+import math
+
+import numpy as np
+import torch
+
+from . import crops, decode, targets
+from .keypoints import FLIP_INDICES, NUM_KEYPOINTS
+
+IMAGENET_MEAN = (123.675, 116.28, 103.53)
+IMAGENET_STD = (58.395, 57.12, 57.375)
+
+
+class Family:
+    name = ""
+    input_w, input_h = 192, 256
+    mean, std = IMAGENET_MEAN, IMAGENET_STD      # applied to RGB 0-255, outside the exported graph
+    codec = "msra"
+    # Budgets: (steps, batch, learning rate) for the shipped CPU model and for the paper's configuration.
+    small_schedule = (3000, 16, 1e-3)
+    full_schedule = (100000, 32, 5e-4)
+    output_names = ("output",)
+
+    def build(self, full):
+        raise NotImplementedError
+
+    def targets(self, keypoints, clear):
+        """Numpy targets for one augmented crop (keypoints in input pixel indices)."""
+        raise NotImplementedError
+
+    def loss(self, outputs, batch):
+        raise NotImplementedError
+
+    def export_outputs(self, outputs):
+        """The graph's outputs, in output_names order, from what the network returns."""
+        return outputs if isinstance(outputs, (tuple, list)) else (outputs,)
+
+    def decode(self, named_outputs):
+        """Keypoints [K, 2] in input pixel indices and scores [K] for one crop, from the exported graph's
+        outputs (name -> array for that crop): the reference decode of the family's codec."""
+        raise NotImplementedError
+
+    def normalise(self, rgb_uint8_batch):
+        x = torch.from_numpy(np.ascontiguousarray(rgb_uint8_batch)).float()
+        mean = torch.tensor(self.mean).view(1, 1, 1, 3)
+        std = torch.tensor(self.std).view(1, 1, 1, 3)
+        return ((x - mean) / std).permute(0, 3, 1, 2).contiguous()
+
+
+class HeatmapFamily(Family):
+    heatmap_w, heatmap_h = 48, 64
+    sigma = 2.0
+
+    @property
+    def stride(self):
+        return self.input_w / self.heatmap_w
+
+    def targets(self, keypoints, clear):
+        hm, w = targets.gaussian_heatmaps(keypoints, clear, self.heatmap_w, self.heatmap_h, self.stride,
+                                          self.codec, self.sigma)
+        return {"heatmaps": hm, "weights": w}
+
+    def decode(self, named_outputs):
+        last = named_outputs[self.output_names[-1]]
+        return decode.DECODERS[self.codec](last, self.input_w, self.input_h)
+
+
+class StackedHeatmapFamily(HeatmapFamily):
+    """Newell's setting, shared by Stacked Hourglass and Multi-Context Attention: 256x256 in, 64x64 heatmaps
+    out of every stack, each stack supervised (intermediate supervision) and exported, the last decoded
+    with `newell`; RMSprop 2.5e-4, batch 6 in the papers' full configuration."""
+    input_w, input_h = 256, 256
+    heatmap_w, heatmap_h = 64, 64
+    codec = "newell"
+    small_stacks = 2
+    full_schedule = (300000, 6, 2.5e-4)
+
+    @property
+    def output_names(self):
+        return tuple(f"stack{i + 1}" for i in range(self.small_stacks))
+
+    def loss(self, outputs, batch):
+        return sum(weighted_mse(o, batch["heatmaps"], batch["weights"]) for o in outputs) * 1000
+
+
+def weighted_mse(pred, target, weights):
+    """MMPose's KeypointMSELoss with target weights: mean over cells of each joint's squared error,
+    masked joints contribute nothing."""
+    per_joint = ((pred - target) ** 2).mean(dim=(2, 3))
+    return (per_joint * weights).mean()
+
+
+class CropSampler:
+    """Deterministic augmented crops: sample(step) depends only on (seed, step), so a resumed run sees the
+    same batches as an uninterrupted one."""
+
+    def __init__(self, cache, family, seed, batch):
+        self.patches = np.load(cache / "patches.npy", mmap_mode="r")
+        labels = np.load(cache / "labels.npz")
+        self.keypoints, self.clear, self.box_wh = labels["keypoints"], labels["clear"], labels["box_wh"]
+        self.family, self.seed, self.batch = family, seed, batch
+        self.patch_size = self.patches.shape[1]
+
+    def __len__(self):
+        return len(self.keypoints)
+
+    def crop(self, i, rng):
+        f = self.family
+        W, H = f.input_w, f.input_h
+        center = np.array([self.patch_size / 2.0] * 2)
+        _, scale = crops.box_center_scale([0, 0, *self.box_wh[i]], W, H)
+        # Augmentation (issue 12): scale 0.7-1.3, rotation +-30 deg (MMPose rotates 60 % of crops),
+        # MMPose's small box shift (30 % of crops, up to 16 % of the box), mirror with COCO flip pairs.
+        scale = scale * rng.uniform(0.7, 1.3)
+        rotation = rng.uniform(-30, 30) if rng.random() < 0.6 else 0.0
+        if rng.random() < 0.3:
+            center = center + rng.uniform(-0.16, 0.16, 2) * scale
+        matrix = crops.warp_matrix(center, scale, W, H, rotation)
+        image = crops.warp(np.asarray(self.patches[i]), matrix, W, H)
+        kp = crops.apply_affine(matrix, self.keypoints[i])
+        clear = self.clear[i].copy()
+        if rng.random() < 0.5:
+            image = image[:, ::-1]
+            kp[:, 0] = W - 1 - kp[:, 0]
+            kp, clear = kp[FLIP_INDICES], clear[FLIP_INDICES]
+        return colour_jitter(image, rng), kp, clear
+
+    def sample(self, step):
+        rng = np.random.default_rng([self.seed, step])
+        index = rng.choice(len(self), self.batch, replace=False)
+        images, batch_targets = [], []
+        for i in index:
+            image, kp, clear = self.crop(i, rng)
+            images.append(image)
+            batch_targets.append(self.family.targets(kp, clear))
+        stacked = {k: torch.from_numpy(np.stack([t[k] for t in batch_targets])) for k in batch_targets[0]}
+        return self.family.normalise(np.stack(images)), stacked
+
+
+def colour_jitter(image, rng):
+    """Brightness, contrast and saturation, each x U(0.75, 1.25), in random order as torchvision does."""
+    x = image.astype(np.float32)
+    ops = ["brightness", "contrast", "saturation"]
+    for op in rng.permutation(ops):
+        factor = rng.uniform(0.75, 1.25)
+        if op == "brightness":
+            x = x * factor
+        elif op == "contrast":
+            grey = (x @ np.array([0.299, 0.587, 0.114], np.float32)).mean()
+            x = (x - grey) * factor + grey
+        else:
+            grey = (x @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+            x = (x - grey) * factor + grey
+    return np.clip(x, 0, 255).astype(np.uint8)
+
+
+def cosine_lr(step, total, base, warmup=200):
+    if step < warmup:
+        return base * (step + 1) / warmup
+    return 0.5 * base * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))

@@ -1,0 +1,179 @@
+"""TFPose (Mao, Ge, Shen, Tian, Wang, Wang: TFPose: Direct Human Pose Estimation with Transformers, 2021).
+
+Exported in the layout of its successor Poseur and MMPose's RLEHead: input `input` [N,3,256,192] RGB,
+ImageNet mean/std on 0-255 outside the graph; output `coords` [N,17,4] from the last decoder layer:
+x, y normalised to the crop in [0,1], then two pre-sigmoid sigma channels; decoded with `regression`
+(x * input width, y * input height; score = mean(1 - sigmoid(sigma))). No heatmaps anywhere.
+"""
+import math
+
+import torch
+import torch.nn as nn
+
+from .family import Family
+from .keypoints import NUM_KEYPOINTS
+from .layers import BasicBlock, Bottleneck, conv_bn
+from .targets import regression_targets
+
+
+class SmallBackbone(nn.Sequential):
+    """A ResNet-style CNN of basic blocks to stride 16 (the CPU budget's stand-in for ResNet-50)."""
+
+    def __init__(self, widths=(24, 32, 64, 96)):
+        a, b, c, d = widths
+        super().__init__(conv_bn(3, a, 3, 2), conv_bn(a, b, 3, 2), BasicBlock(b, b), BasicBlock(b, c, 2),
+                         BasicBlock(c, d, 2), BasicBlock(d, d))
+        self.channels = d
+
+
+class ResNet50(nn.Sequential):
+    """Sec. 3 (full configuration): ResNet-50's C5, stride 32."""
+
+    def __init__(self):
+        layers, cin = [conv_bn(3, 64, 7, 2), nn.MaxPool2d(3, 2, 1)], 64
+        for level, (planes, blocks) in enumerate(zip((64, 128, 256, 512), (3, 4, 6, 3))):
+            for i in range(blocks):
+                layers.append(Bottleneck(cin, planes, 2 if level > 0 and i == 0 else 1))
+                cin = planes * 4
+        super().__init__(*layers)
+        self.channels = cin
+
+
+def sine_positions(height, width, dim):
+    """DETR's fixed 2D sine positional encoding, [height*width, dim] (half for y, half for x)."""
+    quarter = dim // 4
+    freq = 1.0 / (10000 ** (torch.arange(quarter, dtype=torch.float32) / quarter))
+    ys = (torch.arange(height, dtype=torch.float32) + 0.5) / height * 2 * math.pi
+    xs = (torch.arange(width, dtype=torch.float32) + 0.5) / width * 2 * math.pi
+    py = torch.cat([torch.sin(ys[:, None] * freq), torch.cos(ys[:, None] * freq)], 1)      # [H, dim/2]
+    px = torch.cat([torch.sin(xs[:, None] * freq), torch.cos(xs[:, None] * freq)], 1)      # [W, dim/2]
+    return torch.cat([py[:, None, :].expand(height, width, -1), px[None, :, :].expand(height, width, -1)],
+                     2).reshape(height * width, dim)
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self, dim, heads, ffn, dropout):
+        super().__init__()
+        self.attention = nn.MultiheadAttention(dim, heads, dropout=dropout)
+        self.ffn = nn.Sequential(nn.Linear(dim, ffn), nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(ffn, dim))
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, pos):
+        q = x + pos
+        x = self.norm1(x + self.drop(self.attention(q, q, x, need_weights=False)[0]))
+        return self.norm2(x + self.drop(self.ffn(x)))
+
+
+class DecoderLayer(nn.Module):
+    """Self-attention among the keypoint queries (the structure between keypoints), cross-attention to the
+    encoded image, a feed-forward network; then a head that refines the previous layer's coordinates."""
+
+    def __init__(self, dim, heads, ffn, dropout):
+        super().__init__()
+        self.self_attention = nn.MultiheadAttention(dim, heads, dropout=dropout)
+        self.cross_attention = nn.MultiheadAttention(dim, heads, dropout=dropout)
+        self.ffn = nn.Sequential(nn.Linear(dim, ffn), nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(ffn, dim))
+        self.norms = nn.ModuleList(nn.LayerNorm(dim) for _ in range(3))
+        self.drop = nn.Dropout(dropout)
+        self.head = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, 4))
+        # Deformable DETR's refinement start: the last layer begins at zero, so every layer first keeps
+        # the estimate it is given.
+        nn.init.zeros_(self.head[-1].weight)
+        nn.init.zeros_(self.head[-1].bias)
+
+    def forward(self, q, query_pos, memory, memory_pos):
+        a = q + query_pos
+        q = self.norms[0](q + self.drop(self.self_attention(a, a, q, need_weights=False)[0]))
+        q = self.norms[1](q + self.drop(self.cross_attention(q + query_pos, memory + memory_pos, memory,
+                                                             need_weights=False)[0]))
+        return self.norms[2](q + self.drop(self.ffn(q)))
+
+
+def inverse_sigmoid(x, eps=1e-5):
+    x = x.clamp(eps, 1 - eps)
+    return torch.log(x / (1 - x))
+
+
+class TFPose(nn.Module):
+    """Sec. 3: CNN features -> 1x1 projection + sine positions -> transformer encoder; a decoder with one
+    learned query per keypoint predicts its coordinates directly; each layer refines the previous layer's
+    estimate in logit space, y_l = sigmoid(delta_l + sigmoid^-1(y_{l-1})), starting from a learned
+    reference point per keypoint, and every layer is supervised."""
+
+    def __init__(self, backbone, input_w, input_h, stride, dim=256, heads=8, encoders=6, decoders=6, ffn=1024,
+                 dropout=0.1, joints=17):
+        super().__init__()
+        self.backbone = backbone
+        self.project = nn.Conv2d(backbone.channels, dim, 1)
+        self.register_buffer("positions", sine_positions(input_h // stride, input_w // stride, dim)[:, None, :])
+        self.encoder = nn.ModuleList(EncoderLayer(dim, heads, ffn, dropout) for _ in range(encoders))
+        self.decoder = nn.ModuleList(DecoderLayer(dim, heads, ffn, dropout) for _ in range(decoders))
+        self.queries = nn.Parameter(torch.randn(joints, 1, dim) * 0.1)
+        self.query_pos = nn.Parameter(torch.randn(joints, 1, dim) * 0.1)
+        self.reference = nn.Parameter(torch.zeros(joints, 2))
+
+    def forward(self, x):
+        f = self.project(self.backbone(x))
+        n = f.shape[0]
+        memory = f.flatten(2).permute(2, 0, 1)                              # [HW, N, dim]
+        pos = self.positions.expand(-1, n, -1)
+        for layer in self.encoder:
+            memory = layer(memory, pos)
+        q = self.queries.expand(-1, n, -1)
+        query_pos = self.query_pos.expand(-1, n, -1)
+        xy = torch.sigmoid(self.reference)[None].expand(n, -1, -1)
+        layers = []
+        for layer in self.decoder:
+            q = layer(q, query_pos, memory, pos)
+            out = layer.head(q).permute(1, 0, 2)                            # [N, K, 4]
+            xy = torch.sigmoid(out[..., :2] + inverse_sigmoid(xy))
+            layers.append(torch.cat([xy, out[..., 2:]], 2))
+            xy = xy.detach()                                                # each layer learns its own step
+        return layers
+
+
+class TFPoseFamily(Family):
+    name = "tfpose"
+    codec = "regression"
+    output_names = ("coords",)
+    clip_grad = 1.0
+    # Paper: ResNet-50, d 256, 6 encoder + 6 decoder layers, AdamW. Here: a small ResNet-style backbone
+    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192.
+    small_schedule = (2000, 8, 5e-4)
+    full_schedule = (300000, 32, 1e-4)
+
+    def build(self, full):
+        if full:
+            return TFPose(ResNet50(), self.input_w, self.input_h, 32)
+        return TFPose(SmallBackbone(), self.input_w, self.input_h, 16, dim=96, heads=4, encoders=2, decoders=3,
+                      ffn=192, dropout=0.0)
+
+    def targets(self, keypoints, clear):
+        coords, weights = regression_targets(keypoints, clear, self.input_w, self.input_h)
+        return {"coords": coords, "weights": weights}
+
+    def loss(self, outputs, batch):
+        """The paper's L1 coordinate loss on every decoder layer, plus (not in TFPose: RLE, Li et al. 2021,
+        as Poseur adds it) a Laplace negative log-likelihood that trains the sigma channels, so scores
+        mean something: -log p = log(sigma) + |error| / sigma, sigma = sigmoid(raw)."""
+        target, weights = batch["coords"], batch["weights"][..., None]
+        denominator = weights.sum().clamp(min=1) * 2
+        total = 0.0
+        for out in outputs:
+            error = (out[..., :2] - target).abs()
+            sigma = torch.sigmoid(out[..., 2:]) + 1e-4
+            nll = torch.log(sigma) + error / sigma
+            total = total + ((error * 10 + nll * 0.1) * weights).sum() / denominator
+        return total / len(outputs)
+
+    def export_outputs(self, outputs):
+        # The reshape gives the graph a static [batch, 17, 4] output shape instead of symbolic dims.
+        return (outputs[-1].reshape(-1, NUM_KEYPOINTS, 4),)
+
+    def decode(self, named_outputs):
+        from .decode import regression
+        return regression(named_outputs["coords"], self.input_w, self.input_h)
+
+
+FAMILY = TFPoseFamily()
