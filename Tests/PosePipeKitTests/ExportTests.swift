@@ -100,7 +100,7 @@ struct CSVTable {
         }
         let sidecar = try String(contentsOfFile: pose + "/cam01_keypoints.toml", encoding: .utf8)
         #expect(sidecar.contains("[pose]\npose_model = 'BLAZEPOSE'\n"))
-        #expect(!FileManager.default.fileExists(atPath: pose + "/.cam01_json.partial"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pose).filter { $0.hasPrefix(".") }.isEmpty, "no temporary folder left")
     }
 
     @Test func cocoResultsHoldTheSeventeenCOCOKeypointsPickedByName() throws {
@@ -198,5 +198,27 @@ struct CSVTable {
         #expect(throws: PosePipeError.badTracks(path: tracks.path, reason: "line 1 is not a posepipe.tracks header")) {
             try TrackFileReader(path: tracks.path)
         }
+    }
+
+    @Test func aLinkAtTheOutputIsNotWrittenThroughAndAnEarlierExportIsReplaced() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tracks = folder.appendingPathComponent("cam01.mp4.jsonl")
+        try SampleTracks.write(to: tracks, names: try SampleTracks.blazePose)
+        let victim = folder.appendingPathComponent("victim.txt")
+        try Data("keep\n".utf8).write(to: victim)
+        let link = folder.appendingPathComponent("out.csv")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: victim)
+        #expect(throws: PosePipeError.outputUnwritable(path: link.path, reason: "is a symbolic link; posepipe replaces only regular files")) {
+            try TrackFileConversion(format: .csv).export(tracks.path, to: link.path)
+        }
+        #expect(try String(contentsOf: victim, encoding: .utf8) == "keep\n")
+
+        let pose = folder.appendingPathComponent("pose").path
+        _ = try TrackFileConversion(format: .openpose).export(tracks.path, to: pose)
+        try Data("stale\n".utf8).write(to: URL(fileURLWithPath: pose + "/cam01_json/cam01_000099.json"))
+        _ = try TrackFileConversion(format: .openpose).export(tracks.path, to: pose)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pose + "/cam01_json").count == 4, "the earlier folder is replaced whole")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: pose).sorted() == ["cam01_json", "cam01_keypoints.toml"])
     }
 }

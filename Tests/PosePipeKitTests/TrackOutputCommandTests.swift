@@ -64,7 +64,7 @@ import Testing
         try Data("not json\n".utf8).write(to: broken)
 
         var outcome = try CLI.run(["export", tracks.path, "--format", "csv", "-o", tracks.path])
-        #expect(outcome.status == 64 && outcome.stderr.contains("the input is never overwritten"))
+        #expect(outcome.status == 64 && outcome.stderr.contains("posepipe does not overwrite its input"))
         outcome = try CLI.run(["export", broken.path, "--format", "csv", "-o", folder.path + "/b.csv"])
         #expect(outcome.status == 65)
         #expect(outcome.stderr == "posepipe: track file \(broken.path): line 1 is not a posepipe.tracks header\n")

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A text file written under a temporary name beside its final one and renamed into place only
-/// when complete (after `fsync`), so a file with the final name is always whole. `abandon`, or
-/// dropping it without `commit`, removes the temporary file.
+/// A text file written under a new temporary name beside its final one (`OutputFiles`: a file of
+/// its own, never one a link points to) and renamed into place only when complete, after
+/// `fsync`, so a file with the final name is always whole. `abandon`, or dropping it without
+/// `commit`, removes the temporary file.
 public final class AtomicFile {
     public let path: String
     public let temporaryPath: String
@@ -11,9 +12,15 @@ public final class AtomicFile {
     /// Creates the temporary file beside `path`; its folder must exist.
     public init(path: String) throws {
         self.path = path
-        temporaryPath = OutputGuard.partialPath(of: path)
-        guard let opened = fopen(temporaryPath, "w") else {
-            throw PosePipeError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
+        try OutputFiles.checkReplaceable(path)
+        let (folder, name) = OutputFiles.split(path)
+        let temporary = try OutputFiles.createTemporary(in: folder, prefix: "." + name, reportedAs: path)
+        temporaryPath = temporary.path
+        guard let opened = fdopen(temporary.descriptor, "w") else {
+            let reason = FileSystem.lastError
+            close(temporary.descriptor)
+            OutputFiles.remove(temporary.path)
+            throw PosePipeError.outputUnwritable(path: path, reason: reason)
         }
         file = opened
     }
@@ -25,26 +32,22 @@ public final class AtomicFile {
         guard let file else { throw PosePipeError.outputUnwritable(path: path, reason: "already closed") }
         var text = text
         let written = text.withUTF8 { fwrite($0.baseAddress, 1, $0.count, file) }
-        guard written == text.utf8.count else {
-            throw PosePipeError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))
-        }
+        guard written == text.utf8.count else { throw PosePipeError.outputUnwritable(path: path, reason: FileSystem.lastError) }
     }
 
-    /// Flushes, syncs and renames the file to its final name, replacing what was there.
+    /// Flushes, syncs and renames the file to its final name, replacing a regular file there.
     public func commit() throws {
         guard let file else { return }
         self.file = nil
         let synced = fflush(file) == 0 && fsync(fileno(file)) == 0
-        let reason = String(cString: strerror(errno))
+        let reason = FileSystem.lastError
         let closed = fclose(file) == 0
-        guard synced, closed else {
-            unlink(temporaryPath)
-            throw PosePipeError.outputUnwritable(path: path, reason: reason)
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+        do {
+            guard synced, closed else { throw PosePipeError.outputUnwritable(path: path, reason: reason) }
+            try OutputFiles.replace(path, with: temporaryPath)
+        } catch {
+            OutputFiles.remove(temporaryPath)
+            throw error
         }
     }
 
@@ -53,6 +56,6 @@ public final class AtomicFile {
         guard let file else { return }
         self.file = nil
         fclose(file)
-        unlink(temporaryPath)
+        OutputFiles.remove(temporaryPath)
     }
 }

@@ -43,13 +43,22 @@ public final class OverlayEncoder {
     /// and audio are used when it is a local file) and `fps` its nominal rate.
     public init(path: String, width: Int, height: Int, fps: Double, source: String) throws {
         self.path = path
-        temporaryPath = OutputGuard.partialPath(of: path)
+        try OutputFiles.checkReplaceable(path)
+        let (folder, name) = OutputFiles.split(path)
+        // A new file of posepipe's own; FFmpeg then writes it by name.
+        let temporary = try OutputFiles.createTemporary(in: folder, prefix: "." + name, reportedAs: path)
+        close(temporary.descriptor)
+        temporaryPath = temporary.path
+        // Until the encoder is whole, a failure leaves no temporary file behind.
+        var complete = false
+        defer { if !complete { OutputFiles.remove(temporary.path) } }
         self.width = width & ~1
         self.height = height & ~1
-        guard self.width > 0, self.height > 0 else { throw PosePipeError.badUsage("cannot encode a \(width)×\(height) video") }
         FFmpegLog.install()
-        guard let container = av_guess_format(nil, path, nil) else {
-            throw PosePipeError.badUsage("cannot tell a video format from the name \(path); end it in .mp4, .mkv or .mov")
+        guard self.width > 0, self.height > 0, let container = av_guess_format(nil, path, nil) else {
+            throw self.width > 0 && self.height > 0
+                ? PosePipeError.badUsage("cannot tell a video format from the name \(path); end it in .mp4, .mkv or .mov")
+                : PosePipeError.badUsage("cannot encode a \(width)×\(height) video")
         }
         self.source = SourceStreams(path: source)
         timeBase = self.source?.videoTimeBase ?? AVRational(num: 1, den: 90_000)
@@ -127,6 +136,7 @@ public final class OverlayEncoder {
         scaler = sws_getContext(Int32(self.width), Int32(self.height), AV_PIX_FMT_RGB24, Int32(self.width), Int32(self.height),
                                 AV_PIX_FMT_YUV420P, SWS_BILINEAR, nil, nil, nil)
         guard scaler != nil else { throw failure("cannot convert RGB to YUV") }
+        complete = true
     }
 
     deinit {
@@ -176,13 +186,16 @@ public final class OverlayEncoder {
         status = avio_closep(&output.pointee.pb)
         guard status >= 0 else { throw failure(status) }
         finished = true
-        let descriptor = open(temporaryPath, O_RDONLY)
+        let descriptor = FileName.withCString(temporaryPath) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
         let synced = descriptor >= 0 && fsync(descriptor) == 0
+        let reason = FileSystem.lastError
         if descriptor >= 0 { close(descriptor) }
-        guard synced, rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+        do {
+            guard synced else { throw PosePipeError.outputUnwritable(path: path, reason: reason) }
+            try OutputFiles.replace(path, with: temporaryPath)
+        } catch {
+            OutputFiles.remove(temporaryPath)
+            throw error
         }
     }
 
@@ -191,7 +204,7 @@ public final class OverlayEncoder {
         guard !finished else { return }
         finished = true
         if let output, output.pointee.pb != nil { avio_closep(&output.pointee.pb) }
-        unlink(temporaryPath)
+        OutputFiles.remove(temporaryPath)
     }
 
     private func drain() throws {
