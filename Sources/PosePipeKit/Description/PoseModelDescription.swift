@@ -148,7 +148,7 @@ extension PoseModelDescription {
         if regression?.hiddenPositions == true, case .regression = codec.scheme {
             throw c.invalid(.regression, "hidden_positions needs a heatmap codec (the codec already regresses positions)")
         }
-        if c.contains(.flipTest), !codec.scheme.readsHeatmaps {
+        if flipTest != nil, !codec.scheme.readsHeatmaps {
             throw c.invalid(.flipTest, "the flip test averages heatmaps; this codec reads regressed coordinates")
         }
     }
