@@ -124,6 +124,9 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         ([("version", .int(3))], "version: is 3; this posepipe reads version 2"),
         ([("pose.flip_test.shift_heatmap", .text("yes"))], "pose.flip_test.shift_heatmap: must be true or false"),
         ([("pose.codec.type", .text("regression")), ("pose.codec.format", .text("xyz"))], "pose.codec.format: unknown format 'xyz'"),
+        ([("pose.codec.type", .text("mediapipe")), ("pose.regression", .absent)], "pose.codec: centre 'regression' refines around the regression output's points"),
+        ([("pose.codec.type", .text("mediapipe")), ("pose.codec.centre", .text("peak"))], "pose.codec.centre"),
+        ([("pose.codec.type", .text("mediapipe")), ("pose.codec.min_confidence", .int(2))], "pose.codec.min_confidence: must be between 0 and 1"),
     ] as [([(String, JSONValue)], String)])
     func badFieldsAreNamedByTheirPath(edits: [(String, JSONValue)], expected: String) {
         let message = invalidPipelineMessage {
