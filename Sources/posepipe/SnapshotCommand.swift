@@ -27,10 +27,12 @@ struct SnapshotCommand: ParsableCommand {
             FFmpegLog.configure(verbose: pipeline.verbose)
             let description = try pipeline.description()
             let decoder = try VideoDecoder(source: input)
-            // Tracking and smoothing depend on the frames before, so the run starts at frame 0.
-            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame + 1))
+            // Tracking and smoothing depend on the frames before (and offline smoothing on a few after),
+            // so the run starts at frame 0 and goes on as far as a whole run would have when it wrote the frame.
+            let lookahead = pipeline.options().lookahead(for: decoder.info)
+            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame + 1 + lookahead))
             var last: FrameResult?
-            _ = try engine.run(decoder) { last = $0 }
+            _ = try engine.run(decoder) { if $0.frame.index <= frame { last = $0 } }
             guard let last, last.frame.index == frame else {
                 throw PosePipeError.outOfRange("frame \(frame) is past the end of \(input) (\(last.map { $0.frame.index + 1 } ?? 0) frames)")
             }

@@ -105,9 +105,15 @@ import Testing
         let cut = try TrackFile(path: path("out.jsonl"))
         cut.expectConsecutiveFrames()
         #expect(cut.frames.count >= 5 && cut.frames.count < 20, "\(cut.frames.count) frames")
-        // The frames before the cut are the same frames, with the same people.
+        // The frames before the cut are the same frames, with the same people. The last half second (5
+        // frames at 10 fps) was smoothed offline with fewer frames after it: the same people, ids and all.
         for (n, frame) in cut.frames.enumerated() {
-            #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs")
+            if n < cut.frames.count - 5 {
+                #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs")
+            } else {
+                let ids = { (f: [String: Any]) in (f["persons"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
+                #expect(ids(frame) == ids(whole.frames[n]) && frame["pts"] as? Double == whole.frames[n]["pts"] as? Double)
+            }
         }
     }
 

@@ -3,8 +3,8 @@
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
 /// before the block keep the crop their own pose suggested; detections add newcomers), runs
 /// all crops of the block concurrently through the pose stage, then, frame by frame, drops
-/// phantoms and duplicates, gives ids and smooths. Everything here depends on earlier frames, so
-/// it runs in frame order; blocks are fixed by frame index, so results never depend on timing.
+/// phantoms and duplicates, gives ids and, when smoothing online, smooths. Everything here depends on earlier frames, so it runs in frame order; blocks are
+/// fixed by frame index, so results never depend on timing.
 struct PersonFollower {
     /// The stages and rules the follower works with.
     struct Parts {
@@ -23,10 +23,11 @@ struct PersonFollower {
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
 
-    init(parts: Parts, options: PipelineOptions) {
+    /// - Parameter online: One Euro filter the poses here (nil: raw, or smoothed later offline).
+    init(parts: Parts, options: PipelineOptions, online: OneEuroFilter.Parameters?) {
         self.parts = parts
         tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
-        smoother = TemporalSmoother(parameters: options.smoothing, minScore: parts.clearScore)
+        smoother = TemporalSmoother(parameters: online, minScore: parts.clearScore)
     }
 
     /// One block's frames, each with the crops its detection found (nil: no detection ran).

@@ -2,8 +2,8 @@
 public struct PipelineOptions: Sendable {
     /// Inference workers running frames in parallel, each with its own model sessions.
     public var threads: Int
-    /// One Euro settings; nil turns smoothing off.
-    public var smoothing: OneEuroFilter.Parameters?
+    /// How tracks are smoothed: offline, online or not at all, by default as the input suits.
+    public var smoothing: Smoothing
     /// Seconds a person may go unseen and keep their id.
     public var trackGap: Double
     /// Stop after this many frames (nil: the whole input).
@@ -20,7 +20,7 @@ public struct PipelineOptions: Sendable {
     public var detectTiles: Int
 
     public init(threads: Int = 2,
-                smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
+                smoothing: Smoothing = Smoothing(),
                 trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1) {
         self.threads = threads
         self.smoothing = smoothing
@@ -39,5 +39,10 @@ public struct PipelineOptions: Sendable {
         if let detectEvery { return detectEvery }
         guard fps.isFinite, fps > 0 else { return 3 }
         return max(1, Int((fps / Self.detectionsPerSecond).rounded()))
+    }
+
+    /// Frames an input's results are written behind its decoding: the offline smoother's window.
+    public func lookahead(for info: VideoInfo) -> Int {
+        smoothing.mode(for: info) == .offline ? FixedLagSmoother(parameters: smoothing.offline, fps: info.fps).lagFrames : 0
     }
 }

@@ -25,7 +25,7 @@ public struct RunSummary: Sendable {
 ///
 ///     decode ─▶ person detection (parallel workers) ─▶ reorder ─▶ crop planning ─▶
 ///     normalization + inference + peak extraction (parallel over people) ─▶ tracking ─▶
-///     temporal smoothing ─▶ the caller's sink
+///     temporal smoothing (online, or offline over a window) ─▶ the caller's sink
 ///
 /// Stages are linked by bounded queues, so memory stays flat. Detection looks at each frame on
 /// its own and runs ahead in parallel; everything that depends on earlier frames (crops that
@@ -139,9 +139,22 @@ public final class PosePipeline: Sendable {
         var summary = RunSummary()
         let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
                                          newPerson: description.pose.newPerson, clearScore: description.pose.clearScore)
-        var follower = PersonFollower(parts: parts, options: options)
+        let mode = options.smoothing.mode(for: decoder.info)
+        var follower = PersonFollower(parts: parts, options: options, online: mode == .online ? options.smoothing.online : nil)
+        var offline = mode == .offline
+            ? FixedLagSmoother(parameters: options.smoothing.offline, fps: decoder.info.fps, minScore: description.pose.clearScore) : nil
+        func emit(_ results: [FrameResult]) throws {
+            let began = DispatchTime.now()
+            for result in results {
+                try sink(result)
+                summary.frames += 1
+                summary.people += result.people.count
+            }
+            summary.outputSeconds += began.secondsSince
+        }
         let batch = options.frameBatch
         var tailError: (any Error)?
+        var sinkFailed = false
         while let first = detected.take() {
             do {
                 // A block is the frames whose index / batch is equal: fixed by index, not timing.
@@ -149,21 +162,27 @@ public final class PosePipeline: Sendable {
                 while (first.0.index + block.count) / batch == first.0.index / batch, let next = detected.take() {
                     block.append(next)
                 }
-                var began = DispatchTime.now()
-                let results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
+                let began = DispatchTime.now()
+                var results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
+                if offline != nil { results = results.flatMap { offline!.push($0) } }
                 summary.landmarkSeconds += began.secondsSince
-                began = DispatchTime.now()
-                for result in results {
-                    try sink(result)
-                    summary.frames += 1
-                    summary.people += result.people.count
-                }
-                summary.outputSeconds += began.secondsSince
+                sinkFailed = true
+                try emit(results)
+                sinkFailed = false
             } catch {
                 tailError = error
                 frames.cancel()
                 detected.cancel()
                 break
+            }
+        }
+        // The offline smoother's window holds the last frames done: written on every way out (the end, a
+        // stop, a failure) so the output never ends short of a frame that was finished.
+        if !sinkFailed, offline != nil {
+            do {
+                try emit(offline!.finish())
+            } catch {
+                if tailError == nil { tailError = error }
             }
         }
         producers.wait()
