@@ -37,6 +37,9 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: "Offline smoothing: seconds of later frames each frame waits for.")
     var smoothingLag = FixedLagSmoother.defaultParameters.lag
 
+    @Flag(name: .long, help: "Keep the model's left and right labels as they come, even where they swap for a stretch of frames.")
+    var noSideRepair = false
+
     @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
 
@@ -107,6 +110,7 @@ struct PipelineArguments: ParsableArguments {
             smoothing: Smoothing(mode: noSmoothing ? Smoothing.Mode.none : smoothing.flatMap(Smoothing.Mode.init(rawValue:)),
                                  online: OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
                                  offline: FixedLagSmoother.Parameters(cutoff: offlineCutoff, lag: smoothingLag)),
+            keepSides: !noSideRepair,
             maxFrames: maxFrames,
             detectEvery: detectEvery,
             detectTiles: detectTiles,

@@ -3,7 +3,8 @@
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
 /// before the block keep the crop their own pose suggested; detections add newcomers), runs
 /// all crops of the block concurrently through the pose stage, then, frame by frame, drops
-/// phantoms and duplicates, gives ids and, when smoothing online, smooths. Everything here depends on earlier frames, so it runs in frame order; blocks are
+/// phantoms and duplicates, gives ids, keeps each person's left and right apart and, when smoothing
+/// online, smooths. Everything here depends on earlier frames, so it runs in frame order; blocks are
 /// fixed by frame index, so results never depend on timing.
 struct PersonFollower {
     /// The stages and rules the follower works with.
@@ -15,11 +16,14 @@ struct PersonFollower {
         var cropRule: any CropRule
         var newPerson: PoseModelDescription.NewPersonRule?
         var clearScore: Double
+        /// The keypoint set's mirror pairs (nil: it has none, so sides are not kept).
+        var flip: [Int]?
     }
 
     private let parts: Parts
     private let planner = PersonCropPlanner()
     private var tracker: PersonTracker
+    private var sides: SideKeeper?
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
 
@@ -27,6 +31,7 @@ struct PersonFollower {
     init(parts: Parts, options: PipelineOptions, online: OneEuroFilter.Parameters?) {
         self.parts = parts
         tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
+        sides = options.keepSides ? parts.flip.map { SideKeeper(flip: $0, minScore: parts.clearScore) } : nil
         smoother = TemporalSmoother(parameters: online, minScore: parts.clearScore)
     }
 
@@ -64,7 +69,8 @@ struct PersonFollower {
             // found earlier in this block who is not among them.
             let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
             next = observed.compactMap(\.nextCrop) + carried
-            let tracked = tracker.update(observed, at: frame.pts)
+            var tracked = tracker.update(observed, at: frame.pts)
+            if sides != nil { tracked = sides!.keep(tracked, at: frame.pts, activeIDs: tracker.activeIDs) }
             results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
         }
         followed = next

@@ -4,6 +4,9 @@ public struct PipelineOptions: Sendable {
     public var threads: Int
     /// How tracks are smoothed: offline, online or not at all, by default as the input suits.
     public var smoothing: Smoothing
+    /// Swap back a person's left and right keypoints when the model labels them the wrong way round
+    /// for a while (`SideKeeper`).
+    public var keepSides: Bool
     /// Seconds a person may go unseen and keep their id.
     public var trackGap: Double
     /// Stop after this many frames (nil: the whole input).
@@ -20,10 +23,11 @@ public struct PipelineOptions: Sendable {
     public var detectTiles: Int
 
     public init(threads: Int = 2,
-                smoothing: Smoothing = Smoothing(),
+                smoothing: Smoothing = Smoothing(), keepSides: Bool = true,
                 trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1) {
         self.threads = threads
         self.smoothing = smoothing
+        self.keepSides = keepSides
         self.trackGap = trackGap
         self.maxFrames = maxFrames
         self.detectEvery = detectEvery.map { max(1, $0) }

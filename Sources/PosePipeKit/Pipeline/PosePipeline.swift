@@ -12,6 +12,8 @@ public struct FrameResult: Sendable {
 public struct RunSummary: Sendable {
     public var frames = 0
     public var people = 0
+    /// Person-frames whose left and right keypoints were swapped back (`SideKeeper`).
+    public var sidesSwapped = 0
     public var corruptPackets = 0
     public var seconds = 0.0
     /// Summed busy time of each stage, in seconds.
@@ -25,7 +27,7 @@ public struct RunSummary: Sendable {
 ///
 ///     decode ─▶ person detection (parallel workers) ─▶ reorder ─▶ crop planning ─▶
 ///     normalization + inference + peak extraction (parallel over people) ─▶ tracking ─▶
-///     temporal smoothing (online, or offline over a window) ─▶ the caller's sink
+///     left/right kept ─▶ temporal smoothing (online, or offline over a window) ─▶ the caller's sink
 ///
 /// Stages are linked by bounded queues, so memory stays flat. Detection looks at each frame on
 /// its own and runs ahead in parallel; everything that depends on earlier frames (crops that
@@ -137,8 +139,10 @@ public final class PosePipeline: Sendable {
         }
 
         var summary = RunSummary()
+        let keypoints = description.keypoints
         let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
-                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore)
+                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore,
+                                         flip: keypoints.flip == Array(0..<keypoints.count) ? nil : keypoints.flip)
         let mode = options.smoothing.mode(for: decoder.info)
         var follower = PersonFollower(parts: parts, options: options, online: mode == .online ? options.smoothing.online : nil)
         var offline = mode == .offline
@@ -146,6 +150,7 @@ public final class PosePipeline: Sendable {
         func emit(_ results: [FrameResult]) throws {
             let began = DispatchTime.now()
             for result in results {
+                summary.sidesSwapped += result.people.filter(\.sidesSwapped).count
                 try sink(result)
                 summary.frames += 1
                 summary.people += result.people.count
