@@ -13,7 +13,8 @@ import Foundation
 /// `ratio` of the current one in total, is better by `margin` of the person's size per pair, and at least
 /// `agreement` of the pairs prefer it on their own (a frame where the model mixed the sides up limb by
 /// limb is no evidence either way). In between it keeps its last decision, so a swapped stretch stays
-/// repaired to its end. A fresh track, or
+/// repaired to its end; a frame with too few pairs to compare decides nothing and is not used to predict
+/// the next ones. A fresh track, or
 /// one back from a gap, takes the model's labels as they come: motion says when labels jump, not which
 /// side is right, so a person the model labels the wrong way round from their first frame stays so.
 /// Decisions use positions only.
@@ -25,7 +26,7 @@ public struct SideKeeper: Sendable {
         public var margin = 0.1
         public var agreement = 0.75
         /// Pairs that must be compared before anything is decided.
-        public var minPairs = 3
+        public var minPairs = 2
         /// A pair whose keypoints lie closer than this fraction of the person's size says nothing about
         /// which is which (the model sometimes puts both on one limb).
         public var apart = 0.05
@@ -71,7 +72,8 @@ public struct SideKeeper: Sendable {
             track.recent.removeAll { time - $0.time > parameters.maxGap || $0.time >= time }
             if track.recent.isEmpty { track = Track() }
             let size = Self.size(person.keypoints)
-            if let vote = compare(person.keypoints, size: size, with: track.recent, at: time) {
+            let vote = compare(person.keypoints, size: size, with: track.recent, at: time)
+            if let vote {
                 let (current, other) = track.swapped ? (vote.mirrored, vote.given) : (vote.given, vote.mirrored)
                 let total = (current: current.reduce(0, +), other: other.reduce(0, +))
                 let preferring = zip(current, other).filter { $0.1 < $0.0 }.count
@@ -85,8 +87,12 @@ public struct SideKeeper: Sendable {
                 person.keypoints = mirrored(person.keypoints)
                 person.sidesSwapped = true
             }
-            track.recent.append(Frame(time: time, keypoints: person.keypoints, size: size))
-            if track.recent.count > 4 { track.recent.removeFirst() }
+            // A frame that decided nothing stays out of the motion later frames are held to, once there
+            // is any: its labels were not checked.
+            if vote != nil || track.recent.count < 2 {
+                track.recent.append(Frame(time: time, keypoints: person.keypoints, size: size))
+                if track.recent.count > 4 { track.recent.removeFirst() }
+            }
             tracks[person.id] = track
             return person
         }
