@@ -83,9 +83,9 @@ import Testing
 
     @Test func pipelinesSelectItByType() throws {
         let description = try describe { json in
-            set(&json, "pose.codec.type", "mediapipe")
-            set(&json, "pose.codec.kernel", 9)
+            set(&json, "pose.codec", ["type": "mediapipe", "output": "Identity_3", "layout": "NHWC", "kernel": 9, "centre": "argmax",
+                                      "min_confidence": 0.25, "logits": false])
         }
-        #expect(description.pose.codec.scheme == .mediapipe(layout: .nhwc, kernel: 9, minConfidence: 0.5, centre: .regression, logits: true))
+        #expect(description.pose.codec.scheme == .mediapipe(layout: .nhwc, kernel: 9, minConfidence: 0.25, centre: .argmax, logits: false))
     }
 }

@@ -74,7 +74,7 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         let d = try PipelineDescription.load("blazepose")
         #expect(d.keypoints.name == "blazepose-33" && d.keypoints.count == 33)
         #expect(d.detector.name == "blazepose" && d.detector.givesAlignment)
-        #expect(d.pose.codec.scheme == .msra(layout: .nhwc, guard: .joint, logits: true))
+        #expect(d.pose.codec.scheme == .mediapipe(layout: .nhwc, kernel: 7, minConfidence: 0.5, centre: .regression, logits: true))
         #expect(d.pose.crop == .aligned(follow: [33, 34], angleDegrees: 90, scale: 1.25))
         #expect(d.pose.input.normalization == .range(low: 0, high: 1))
         #expect(d.pose.newPerson?.anchors == [11, 12, 23, 24])
@@ -124,7 +124,7 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         ([("version", .int(3))], "version: is 3; this posepipe reads version 2"),
         ([("pose.flip_test.shift_heatmap", .text("yes"))], "pose.flip_test.shift_heatmap: must be true or false"),
         ([("pose.codec.type", .text("regression")), ("pose.codec.format", .text("xyz"))], "pose.codec.format: unknown format 'xyz'"),
-        ([("pose.codec.type", .text("mediapipe")), ("pose.regression", .absent)], "pose.codec: centre 'regression' refines around the regression output's points"),
+        ([("pose.crop.type", .text("box")), ("pose.regression", .absent)], "pose.codec: centre 'regression' refines around the regression output's points"),
         ([("pose.codec.type", .text("mediapipe")), ("pose.codec.centre", .text("peak"))], "pose.codec.centre"),
         ([("pose.codec.type", .text("mediapipe")), ("pose.codec.min_confidence", .int(2))], "pose.codec.min_confidence: must be between 0 and 1"),
     ] as [([(String, JSONValue)], String)])
