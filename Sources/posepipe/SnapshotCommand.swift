@@ -30,7 +30,9 @@ struct SnapshotCommand: ParsableCommand {
             // Tracking and smoothing depend on the frames before (and offline smoothing on a few after),
             // so the run starts at frame 0 and goes on as far as a whole run would have when it wrote the frame.
             let lookahead = pipeline.options().lookahead(for: decoder.info)
-            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame + 1 + lookahead))
+            var options = pipeline.options(maxFrames: frame + 1 + lookahead)
+            options.keepsPixels = { $0 == frame }
+            let engine = try PosePipeline(description: description, options: options)
             var last: FrameResult?
             _ = try engine.run(decoder) { if $0.frame.index <= frame { last = $0 } }
             guard let last, last.frame.index == frame else {

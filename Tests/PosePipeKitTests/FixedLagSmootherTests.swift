@@ -238,3 +238,16 @@ func tinyFrame(_ index: Int, pts: Double) -> VideoFrame {
         #expect(PipelineOptions(smoothing: .off).lookahead(for: info(Fixtures.sports2d, duration: 7.7)) == 0)
     }
 }
+
+@Suite struct OfflineSmoothingPipelineTests {
+    @Test func framesHeldBackKeepNoPixelsUnlessAskedTo() throws {
+        var options = PipelineOptions(threads: 2, maxFrames: 12)
+        options.keepsPixels = { $0 == 4 }
+        let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"), options: options)
+        var results: [FrameResult] = []
+        _ = try pipeline.run(try VideoDecoder(source: Fixtures.pedestrians)) { results.append($0) }
+        #expect(results.map(\.frame.index) == Array(0..<12))
+        #expect(results.map { $0.frame.rgb.isEmpty } == (0..<12).map { $0 != 4 })
+        #expect(results[4].frame.rgb.count == 768 * 576 * 3 && results[7].frame.width == 768)
+    }
+}

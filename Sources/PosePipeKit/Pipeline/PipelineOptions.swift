@@ -21,6 +21,9 @@ public struct PipelineOptions: Sendable {
     public var frameBatch: Int
     /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
     public var detectTiles: Int
+    /// Which frames keep their pixels while offline smoothing holds their results back (to draw on them);
+    /// by default none, so half a second of held frames costs no picture memory.
+    public var keepsPixels: @Sendable (_ frameIndex: Int) -> Bool = { _ in false }
 
     public init(threads: Int = 2,
                 smoothing: Smoothing = Smoothing(), keepSides: Bool = true,

@@ -4,6 +4,8 @@ import Synchronization
 
 /// One frame's finished result, handed to the caller in frame order.
 public struct FrameResult: Sendable {
+    /// The frame; with offline smoothing its pixels are dropped (`rgb` empty) unless
+    /// `PipelineOptions.keepsPixels` says otherwise.
     public var frame: VideoFrame
     public var people: [TrackedPerson]
 }
@@ -169,7 +171,12 @@ public final class PosePipeline: Sendable {
                 }
                 let began = DispatchTime.now()
                 var results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
-                if offline != nil { results = results.flatMap { offline!.push($0) } }
+                if offline != nil {
+                    for i in results.indices where !options.keepsPixels(results[i].frame.index) {
+                        results[i].frame = results[i].frame.withoutPixels()
+                    }
+                    results = results.flatMap { offline!.push($0) }
+                }
                 summary.landmarkSeconds += began.secondsSince
                 sinkFailed = true
                 try emit(results)
