@@ -96,6 +96,20 @@ struct Body {
         #expect(out.allSatisfy { !$0.sidesSwapped })
     }
 
+    @Test func aMixedUpFrameInsideASwappedStretchNeitherEndsNorFlipsTheRepair() {
+        // Frames 20-34 swapped by the model, frame 26 only in the arms: that frame is written as it came,
+        // the others of the stretch swapped back, and nothing after the stretch is touched.
+        let truth = (0..<50).map(walker)
+        var model = truth.enumerated().map { (20..<35).contains($0.offset) ? Body.mirrored($0.element) : $0.element }
+        let arms = Body.set.keypoints.indices.filter { ["elbow", "wrist", "pinky", "index", "thumb"].contains(where: Body.set.keypoints[$0].hasSuffix) }
+        model[26] = truth[26]
+        for k in arms { model[26][k] = truth[26][Body.set.flip[k]] }
+        let out = kept(model)
+        #expect(out.indices.filter { out[$0].keypoints != truth[$0] } == [26])
+        #expect(out[26].keypoints == model[26])
+        #expect(out.indices.filter { out[$0].sidesSwapped } == Array(20..<26) + Array(27..<35))
+    }
+
     @Test func hiddenAndOverlappingPairsSayNothing() {
         // Frames 10-12 have every pair but the hips hidden, and the hips on top of each other: too little
         // to go on, so even mirrored they are left as they come.

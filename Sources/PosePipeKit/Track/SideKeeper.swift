@@ -7,23 +7,26 @@ import Foundation
 /// continuously, so the motion predicted from the last frames follows the turn.
 ///
 /// Each frame, every mirror pair (the keypoint set's `flip`) whose two keypoints are clear and apart, now
-/// and in two of the track's last frames, is compared with where the track's recent motion (place and
-/// speed from those two) puts it, once as labelled and once swapped. The track changes its mind about
-/// whether the model's labels are swapped only when the limbs agree: the other reading costs at most
-/// `ratio` of the current one in total, is better by `margin` of the person's size per pair, and at least
-/// `agreement` of the pairs prefer it on their own (a frame where the model mixed the sides up limb by
-/// limb is no evidence either way). In between it keeps its last decision, so a swapped stretch stays
-/// repaired to its end; a frame with too few pairs to compare decides nothing and is not used to predict
-/// the next ones. A fresh track, or
-/// one back from a gap, takes the model's labels as they come: motion says when labels jump, not which
-/// side is right, so a person the model labels the wrong way round from their first frame stays so.
-/// Decisions use positions only.
+/// and in two of the track's recent frames, is compared with where the track's motion (place and speed from
+/// those two) puts it, once as labelled and once swapped. A reading wins only when the limbs agree: it costs
+/// at most `ratio` of the other in total, is better by `margin` of the person's size per pair, and at least
+/// `agreement` of the pairs prefer it on their own. When the swapped reading wins the frame is written
+/// swapped back; otherwise it is written as the model labels it, the model being right on most frames. Only
+/// frames where a reading won feed the motion later frames are held to, so a frame the model mixed up limb
+/// by limb, or with too few pairs to tell, neither decides nor misleads; and a wrong decision cannot
+/// outlast the evidence for it, where a track that flipped a state on every jump would carry one missed
+/// jump to its end. A fresh track, or one back from a gap, takes the model's labels: motion tells when
+/// labels jump, not which side is right, so a person labelled the wrong way round from their first frame
+/// stays so. Decisions use positions only.
 public struct SideKeeper: Sendable {
     /// Thresholds, set on the tuning footage (`Fixtures/pose2sim_multiperson_cam02.mp4`, the other three
     /// views of that scene and the sports2d clip); the evaluation views were never used.
     public struct Parameters: Sendable, Equatable {
+        /// The winning reading costs at most this fraction of the other …
         public var ratio = 0.5
+        /// … is better by this fraction of the person's size per pair …
         public var margin = 0.1
+        /// … and is preferred by at least this fraction of the pairs on their own.
         public var agreement = 0.75
         /// Pairs that must be compared before anything is decided.
         public var minPairs = 2
@@ -48,9 +51,8 @@ public struct SideKeeper: Sendable {
     }
 
     private struct Track {
-        /// The last frames as written (after any swap), newest last.
+        /// The last decided frames as written (after any swap), newest last.
         var recent: [Frame] = []
-        var swapped = false
     }
 
     private var tracks: [Int: Track] = [:]
@@ -70,32 +72,34 @@ public struct SideKeeper: Sendable {
             var person = person
             var track = tracks[person.id] ?? Track()
             track.recent.removeAll { time - $0.time > parameters.maxGap || $0.time >= time }
-            if track.recent.isEmpty { track = Track() }
             let size = Self.size(person.keypoints)
-            let vote = compare(person.keypoints, size: size, with: track.recent, at: time)
-            if let vote {
-                let (current, other) = track.swapped ? (vote.mirrored, vote.given) : (vote.given, vote.mirrored)
-                let total = (current: current.reduce(0, +), other: other.reduce(0, +))
-                let preferring = zip(current, other).filter { $0.1 < $0.0 }.count
-                if total.other < parameters.ratio * total.current,
-                   total.current - total.other > parameters.margin * size * Double(current.count),
-                   Double(preferring) >= parameters.agreement * Double(current.count) {
-                    track.swapped.toggle()
+            var decided: Bool?  // true: swapped back, false: as labelled, nil: no reading won
+            if let vote = compare(person.keypoints, size: size, with: track.recent, at: time) {
+                if wins(vote.mirrored, over: vote.given, size: size) {
+                    decided = true
+                } else if wins(vote.given, over: vote.mirrored, size: size) {
+                    decided = false
                 }
             }
-            if track.swapped {
+            if decided == true {
                 person.keypoints = mirrored(person.keypoints)
                 person.sidesSwapped = true
             }
-            // A frame that decided nothing stays out of the motion later frames are held to, once there
-            // is any: its labels were not checked.
-            if vote != nil || track.recent.count < 2 {
+            if decided != nil || track.recent.count < 2 {
                 track.recent.append(Frame(time: time, keypoints: person.keypoints, size: size))
                 if track.recent.count > 4 { track.recent.removeFirst() }
             }
             tracks[person.id] = track
             return person
         }
+    }
+
+    /// Whether the reading costing `costs` per pair clearly beats the one costing `others`.
+    private func wins(_ costs: [Double], over others: [Double], size: Double) -> Bool {
+        let total = costs.reduce(0, +), otherTotal = others.reduce(0, +)
+        let preferring = zip(costs, others).filter { $0.0 < $0.1 }.count
+        return total < parameters.ratio * otherTotal && otherTotal - total > parameters.margin * size * Double(costs.count)
+            && Double(preferring) >= parameters.agreement * Double(costs.count)
     }
 
     /// The keypoints with every mirror pair exchanged, scores and all.
