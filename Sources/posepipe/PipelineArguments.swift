@@ -30,6 +30,18 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
     var frameBatch = 1
 
+    @Option(name: .long, help: ArgumentHelp("offline: smooth each keypoint with the frames before and after it (no lag; lines written --smoothing-lag later); online: One Euro filter (each line written at once); none: raw keypoints. Default: offline for files and inputs of known length, online for live streams.", valueName: "offline|online|none"))
+    var smoothing: String?
+
+    @Option(name: .long, help: "Offline smoothing: frequency in Hz at which a keypoint's oscillation is halved (lower: smoother).")
+    var offlineCutoff = FixedLagSmoother.defaultParameters.cutoff
+
+    @Option(name: .long, help: "Offline smoothing: seconds of later frames each frame waits for.")
+    var smoothingLag = FixedLagSmoother.defaultParameters.lag
+
+    @Flag(name: .long, help: "Keep the model's left and right labels as they come, even where they swap for a stretch of frames.")
+    var noSideRepair = false
+
     @Option(name: .long, parsing: .unconditional, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
 
@@ -39,7 +51,7 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "One Euro filter: cutoff frequency in Hz of the speed estimate.")
     var derivativeCutoff = TemporalSmoother.defaultParameters.derivativeCutoff
 
-    @Flag(name: .long, help: "Report raw per-frame keypoints, without temporal smoothing.")
+    @Flag(name: .long, help: "Raw per-frame keypoints: the same as --smoothing none.")
     var noSmoothing = false
 
     @Option(name: .long, help: ArgumentHelp("At most N people a frame: those already followed first, then the largest newcomers; the others get no pose inference. 1 works like a single-person tool.", valueName: "N"))
@@ -57,6 +69,14 @@ struct PipelineArguments: ParsableArguments {
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
+        if let smoothing, Smoothing.Mode(rawValue: smoothing) == nil {
+            throw ValidationError("--smoothing must be offline, online or none")
+        }
+        if noSmoothing, let smoothing, smoothing != "none" {
+            throw ValidationError("--no-smoothing is --smoothing none; it cannot go with --smoothing \(smoothing)")
+        }
+        guard offlineCutoff > 0, offlineCutoff.isFinite else { throw ValidationError("--offline-cutoff must be positive") }
+        guard (0...10).contains(smoothingLag) else { throw ValidationError("--smoothing-lag must be between 0 and 10 seconds") }
     }
 
     /// The pipeline description with `--model` and `--detector` applied.
@@ -93,7 +113,10 @@ struct PipelineArguments: ParsableArguments {
     func options(maxFrames: Int? = nil) -> PipelineOptions {
         PipelineOptions(
             threads: threads,
-            smoothing: noSmoothing ? nil : OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
+            smoothing: Smoothing(mode: noSmoothing ? Smoothing.Mode.none : smoothing.flatMap(Smoothing.Mode.init(rawValue:)),
+                                 online: OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
+                                 offline: FixedLagSmoother.Parameters(cutoff: offlineCutoff, lag: smoothingLag)),
+            keepSides: !noSideRepair,
             maxFrames: maxFrames,
             detectEvery: detectEvery,
             detectTiles: detectTiles,

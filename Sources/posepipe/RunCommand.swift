@@ -59,7 +59,10 @@ struct RunCommand: ParsableCommand {
             if OutputGuard.isSameFile(output, overlay) { throw PosePipeError.badUsage("-o and --overlay both name \(overlay)") }
         }
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
-        let engine = try PosePipeline(description: description, options: pipeline.options())
+        var options = pipeline.options()
+        // The overlay draws every frame, so frames held back by offline smoothing keep their pixels.
+        if outputs.overlay != nil { options.keepsPixels = { _ in true } }
+        let engine = try PosePipeline(description: description, options: options)
         let created = output != "-" && FileSystem.linkStatus(output) == nil
         let writer = try TrackWriter(path: output)
         let overlay = try outputs.overlay.map {

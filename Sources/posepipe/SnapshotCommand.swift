@@ -33,11 +33,15 @@ struct SnapshotCommand: ParsableCommand {
             try InputGuard.checkOutput(output, isNot: input)
             let description = try pipeline.description()
             let decoder = try VideoDecoder(source: input)
-            // Tracking and smoothing depend on the frames before, so the run starts at frame 0 and
-            // goes up to this one (Int.max has no successor: that run simply reads the whole video).
-            let engine = try PosePipeline(description: description, options: pipeline.options(maxFrames: frame == Int.max ? frame : frame + 1))
+            // Tracking and smoothing depend on the frames before (and offline smoothing on a few after),
+            // so the run starts at frame 0 and goes on as far as a whole run would have when it wrote the
+            // frame (past Int.max there is no frame: that run simply reads the whole video).
+            let lookahead = pipeline.options().lookahead(for: decoder.info)
+            var options = pipeline.options(maxFrames: frame > Int.max - 1 - lookahead ? Int.max : frame + 1 + lookahead)
+            options.keepsPixels = { $0 == frame }
+            let engine = try PosePipeline(description: description, options: options)
             var last: FrameResult?
-            _ = try engine.run(decoder) { last = $0 }
+            _ = try engine.run(decoder) { if $0.frame.index <= frame { last = $0 } }
             guard let last, last.frame.index == frame else {
                 throw PosePipeError.outOfRange("frame \(frame) is past the end of \(input) (\(last.map { $0.frame.index + 1 } ?? 0) frames)")
             }

@@ -33,7 +33,7 @@ import Testing
         guard Self.shipped(family) else { return }
         let reference = try sports2dRun.get()
         let description = try PipelineDescription.load(family)
-        let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: 2, smoothing: nil, maxFrames: 130))
+        let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: 2, smoothing: .off, maxFrames: 130))
         var results: [FrameResult] = []
         _ = try pipeline.run(try VideoDecoder(source: Fixtures.sports2d)) { results.append($0) }
         var inside = 0, clear = 0

@@ -9,7 +9,7 @@ import Testing
         var description = try PipelineDescription.load("blazepose")
         #expect(description.pose.flipTest == nil, "off unless asked for")
         if flip { description.pose.flipTest = description.pose.flipSettings }
-        let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: 2, smoothing: nil, maxFrames: 40))
+        let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: 2, smoothing: .off, maxFrames: 40))
         var results: [FrameResult] = []
         _ = try pipeline.run(try VideoDecoder(source: Fixtures.sports2d)) { results.append($0) }
         return results

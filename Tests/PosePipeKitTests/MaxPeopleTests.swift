@@ -53,7 +53,7 @@ import Testing
         let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
         let parts = PersonFollower.Parts(poses: PoseStage(estimators: [estimator]), fallbackDetector: detector, schedule: schedule,
                                          cropRule: rule, newPerson: nil, clearScore: 0.5)
-        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: nil, maxPeople: maxPeople))
+        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off, maxPeople: maxPeople), online: nil)
         var heights: [[Double]] = []
         var ids = Set<Int>()
         for index in 0..<frames {
@@ -109,7 +109,7 @@ import Testing
         let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
         let parts = PersonFollower.Parts(poses: PoseStage(estimators: [estimator]), fallbackDetector: Phantom(people), schedule: schedule,
                                          cropRule: rule, newPerson: nil, clearScore: 0.5)
-        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: nil, maxPeople: 1))
+        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off, maxPeople: 1), online: nil)
         for index in 0..<4 {
             let frame = VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
             let results = try follower.process([(frame, nil)])

@@ -62,7 +62,7 @@ import Testing
         let schedule = DetectionSchedule(interval: interval, tiling: DetectionTiling(level: 0))
         let parts = PersonFollower.Parts(poses: PoseStage(estimators: estimators), fallbackDetector: detector, schedule: schedule,
                                          cropRule: rule, newPerson: newPerson, clearScore: 0.5, follows: follows)
-        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: nil))
+        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off), online: nil)
         var results: [FrameResult] = []
         for index in 0..<frames {
             let f = frame(index)

@@ -74,7 +74,7 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         let d = try PipelineDescription.load("blazepose")
         #expect(d.keypoints.name == "blazepose-33" && d.keypoints.count == 33)
         #expect(d.detector.name == "blazepose")
-        #expect(d.pose.codec.scheme == .msra(layout: .nhwc, guard: .joint, logits: true))
+        #expect(d.pose.codec.scheme == .mediapipe(layout: .nhwc, kernel: 7, minConfidence: 0.5, centre: .regression, logits: true))
         #expect(d.pose.crop == .aligned(follow: [33, 34], angleDegrees: 90, scale: 1.25))
         #expect(d.pose.input.normalization == .range(low: 0, high: 1))
         #expect(d.pose.newPerson?.anchors == [11, 12, 23, 24])
@@ -128,6 +128,9 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         ([("detector.anchors.stride", .ints([8]))], "detector.anchors.stride: unknown field"),
         ([("pose.presence.treshold", .number(0.5))], "pose.presence.treshold: unknown field"),
         ([("landmarks", .text("old"))], "landmarks: unknown field"),
+        ([("pose.crop.type", .text("box")), ("pose.regression", .absent)], "pose.codec: centre 'regression' refines around the regression output's points"),
+        ([("pose.codec.type", .text("mediapipe")), ("pose.codec.centre", .text("peak"))], "pose.codec.centre"),
+        ([("pose.codec.type", .text("mediapipe")), ("pose.codec.min_confidence", .int(2))], "pose.codec.min_confidence: must be between 0 and 1"),
     ] as [([(String, JSONValue)], String)])
     func badFieldsAreNamedByTheirPath(edits: [(String, JSONValue)], expected: String) {
         let message = invalidPipelineMessage {

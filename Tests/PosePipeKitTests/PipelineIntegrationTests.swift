@@ -74,7 +74,7 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         // Hidden joints have flat heatmaps whose argmax lands anywhere; their position comes from
         // the model's coordinate head instead. Unsmoothed, from one frame to the next, they then
         // move like a body part (argmax alone: 35 % of the body's diagonal at the 90th percentile).
-        let options = PipelineOptions(threads: 2, smoothing: nil)
+        let options = PipelineOptions(threads: 2, smoothing: .off)
         let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"), options: options)
         var previous: [Int: TrackedPerson] = [:]
         var jumps: [Double] = []
@@ -127,7 +127,10 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         let lines = { (results: [FrameResult]) in results.map { TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people) } }
         #expect(one.count == 90)
         #expect(lines(one) == lines(two))
-        #expect(lines(one) == Array(lines(try sports2dRun.get()).prefix(90)))
+        // A run stopped early smooths its last frames with what it has seen; the frames before agree.
+        let settled = 90 - PipelineOptions().lookahead(for: try VideoDecoder(source: Fixtures.sports2d).info)
+        #expect(settled == 75)
+        #expect(Array(lines(one).prefix(settled)) == Array(lines(try sports2dRun.get()).prefix(settled)))
     }
 
     /// From 8 threads the pipeline runs several detection workers whose results arrive out of

@@ -14,10 +14,14 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
         case newell(layout: TensorLayout)
         /// MSPN's decode (MMPose `MegviiHeatmap`): blur with `kernel`, quarter offset, +0.5.
         case megvii(layout: TensorLayout, kernel: Int)
-        /// MMPose `refine_keypoints_dark` after a max-preserving blur with `kernel`.
-        case dark(layout: TensorLayout, kernel: Int)
+        /// MMPose `refine_keypoints_dark` after a max-preserving blur with `kernel`; `logits`: on the maps'
+        /// sigmoid (BlazePose's maps are logits).
+        case dark(layout: TensorLayout, kernel: Int, logits: Bool)
         /// MMPose `UDPHeatmap`: DARK-UDP refinement, scaled by (size − 1).
         case udp(layout: TensorLayout, kernel: Int)
+        /// MediaPipe's `RefineLandmarksFromHeatmapCalculator`: the confidence-weighted mean of a `kernel` ×
+        /// `kernel` window centred on the regressed landmark (or the argmax).
+        case mediapipe(layout: TensorLayout, kernel: Int, minConfidence: Double, centre: MediaPipeHeatmapCodec.Centre, logits: Bool)
         /// Coordinates regressed directly (TFPose, MMPose `RegressionHead`/`RLEHead`, BlazePose).
         case regression(layout: CoordinateRegressionCodec.Layout, units: CoordinateRegressionCodec.Units, logits: Bool)
 
@@ -34,13 +38,14 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case type, output, layout, kernel, logits, format, units
+        case type, output, layout, kernel, logits, format, units, centre
+        case minConfidence = "min_confidence"
         case guardRule = "guard"
         case valuesPerKeypoint = "values_per_keypoint"
         case scoreIndex = "score_index"
     }
 
-    static let types = ["msra", "newell", "megvii", "dark", "udp", "regression"]
+    static let types = ["msra", "newell", "megvii", "dark", "udp", "mediapipe", "regression"]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -55,8 +60,14 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
                            logits: try c.decode(Bool.self, forKey: .logits, default: false))
         case "newell": scheme = .newell(layout: try layout())
         case "megvii": scheme = .megvii(layout: try layout(), kernel: try kernel(5))
-        case "dark": scheme = .dark(layout: try layout(), kernel: try kernel(11))
+        case "dark":
+            scheme = .dark(layout: try layout(), kernel: try kernel(11), logits: try c.decode(Bool.self, forKey: .logits, default: false))
         case "udp": scheme = .udp(layout: try layout(), kernel: try kernel(11))
+        case "mediapipe":
+            scheme = .mediapipe(layout: try layout(), kernel: try kernel(7),
+                                minConfidence: try c.decode(Double.self, forKey: .minConfidence, default: 0.5, where: Check.within(0...1)),
+                                centre: try c.decode(MediaPipeHeatmapCodec.Centre.self, forKey: .centre, default: .regression),
+                                logits: try c.decode(Bool.self, forKey: .logits, default: true))
         case "regression":
             let format: CoordinateRegressionCodec.Layout
             switch try c.decode(String.self, forKey: .format) {

@@ -145,6 +145,9 @@ extension PoseModelDescription {
         if case .aligned = crop, regression == nil {
             throw c.invalid(.crop, "aligned crops follow a person by the regression output's points: pose.regression is missing")
         }
+        if case .mediapipe(_, _, _, .regression, _) = codec.scheme, regression == nil {
+            throw c.invalid(.codec, "centre 'regression' refines around the regression output's points: pose.regression is missing")
+        }
         if regression?.hiddenPositions == true, case .regression = codec.scheme {
             throw c.invalid(.regression, "hidden_positions needs a heatmap codec (the codec already regresses positions)")
         }

@@ -10,6 +10,11 @@ public final class ImageModel: Sendable {
     public let normalizer: CropNormalizer
     /// The outputs every run returns, in this order, with their per-picture shapes.
     public let outputs: [ONNXModel.Output]
+    /// Each output name once, and where each of `outputs` is among them: ONNX Runtime writes one buffer
+    /// per name, so a name asked for twice (a regression codec and the regression part reading the same
+    /// output) would leave the second buffer unwritten.
+    private let distinct: [ONNXModel.Output]
+    private let slots: [Int]
 
     /// Opens `path` for `input`, returning `outputs` (nil entries: the model's last output).
     public init(path: String, input: InputDescription, outputs names: [String?], threads: Int = 1) throws {
@@ -43,6 +48,13 @@ public final class ImageModel: Sendable {
             }
             return ONNXModel.Output(name: info.name, shape: shape)
         }
+        var distinct: [ONNXModel.Output] = []
+        slots = outputs.map { output in
+            if let index = distinct.firstIndex(where: { $0.name == output.name }) { return index }
+            distinct.append(output)
+            return distinct.count - 1
+        }
+        self.distinct = distinct
     }
 
     public var input: ModelInput { normalizer.input }
@@ -50,9 +62,10 @@ public final class ImageModel: Sendable {
     /// Runs the model on `crop` of `frame` (mirrored for a flip test) and returns every output.
     public func run(_ frame: VideoFrame, crop: RotatedRect, mirrored: Bool = false) throws -> [[Float]] {
         let tensor = normalizer.tensor(from: frame, crop: crop, mirrored: mirrored)
-        return try tensor.withUnsafeBufferPointer {
-            try model.run(input: input.name, $0, shape: input.shape(), outputs: outputs)
+        let values = try tensor.withUnsafeBufferPointer {
+            try model.run(input: input.name, $0, shape: input.shape(), outputs: distinct)
         }
+        return slots.map { values[$0] }
     }
 
     private static func resolve(_ input: InputDescription, declared: ONNXModel.TensorInfo, file: String) throws -> ModelInput {

@@ -5,8 +5,9 @@ import Dispatch
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
 /// before the block keep the crop their own pose suggested; detections add newcomers), runs
 /// all crops of the block concurrently through the pose stage, then, frame by frame, drops
-/// phantoms and duplicates, gives ids and smooths. Everything here depends on earlier frames, so
-/// it runs in frame order; blocks are fixed by frame index, so results never depend on timing.
+/// phantoms and duplicates, gives ids, keeps each person's left and right apart and, when smoothing
+/// online, smooths. Everything here depends on earlier frames, so it runs in frame order; blocks are
+/// fixed by frame index, so results never depend on timing.
 struct PersonFollower {
     /// The stages and rules the follower works with.
     struct Parts {
@@ -20,22 +21,27 @@ struct PersonFollower {
         /// Whether a person's next crop comes from their pose; false when every frame's
         /// detection is the crop (the whole-frame detector).
         var follows = true
+        /// The keypoint set's mirror pairs (nil: it has none, so sides are not kept).
+        var flip: [Int]?
     }
 
     private let parts: Parts
     private let planner = PersonCropPlanner()
     private var tracker: PersonTracker
+    private var sides: SideKeeper?
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
     /// Seconds spent so far in each part, for `--verbose`.
     private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
     private let maxPeople: Int?
 
-    init(parts: Parts, options: PipelineOptions) {
+    /// - Parameter online: One Euro filter the poses here (nil: raw, or smoothed later offline).
+    init(parts: Parts, options: PipelineOptions, online: OneEuroFilter.Parameters?) {
         self.parts = parts
         maxPeople = options.maxPeople
         tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
-        smoother = TemporalSmoother(parameters: options.smoothing, minScore: parts.clearScore)
+        sides = options.keepSides ? parts.flip.map { SideKeeper(flip: $0, minScore: parts.clearScore) } : nil
+        smoother = TemporalSmoother(parameters: online, minScore: parts.clearScore)
     }
 
     /// One block's frames, each with the crops its detection found (nil: no detection ran).
@@ -90,7 +96,8 @@ struct PersonFollower {
             // found earlier in this block who is not among them.
             let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
             next = observed.compactMap(\.nextCrop) + carried
-            let tracked = tracker.update(observed, at: frame.pts)
+            var tracked = tracker.update(observed, at: frame.pts)
+            if sides != nil { tracked = sides!.keep(tracked, at: frame.pts, activeIDs: tracker.activeIDs) }
             results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
         }
         followed = parts.follows ? next : []

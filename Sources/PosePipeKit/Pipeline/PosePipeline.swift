@@ -4,6 +4,8 @@ import Synchronization
 
 /// One frame's finished result, handed to the caller in frame order.
 public struct FrameResult: Sendable {
+    /// The frame; with offline smoothing its pixels are dropped (`rgb` empty) unless
+    /// `PipelineOptions.keepsPixels` says otherwise.
     public var frame: VideoFrame
     public var people: [TrackedPerson]
 }
@@ -12,6 +14,8 @@ public struct FrameResult: Sendable {
 public struct RunSummary: Sendable {
     public var frames = 0
     public var people = 0
+    /// Person-frames whose left and right keypoints were swapped back (`SideKeeper`).
+    public var sidesSwapped = 0
     public var corruptPackets = 0
     public var seconds = 0.0
     /// Summed busy time of each stage, in seconds.
@@ -25,7 +29,7 @@ public struct RunSummary: Sendable {
 ///
 ///     decode ─▶ person detection (parallel workers) ─▶ reorder ─▶ crop planning ─▶
 ///     normalization + inference + peak extraction (parallel over people) ─▶ tracking ─▶
-///     temporal smoothing ─▶ the caller's sink
+///     left/right kept ─▶ temporal smoothing (online, or offline over a window) ─▶ the caller's sink
 ///
 /// Stages are linked by bounded queues, so memory stays flat. Detection looks at each frame on
 /// its own and runs ahead in parallel; everything that depends on earlier frames (crops that
@@ -148,12 +152,27 @@ public final class PosePipeline: Sendable {
         }
 
         var summary = RunSummary()
+        let keypoints = description.keypoints
         let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
                                          newPerson: description.pose.newPerson, clearScore: description.pose.clearScore,
-                                         follows: follows)
-        var follower = PersonFollower(parts: parts, options: options)
+                                         follows: follows, flip: keypoints.flip == Array(0..<keypoints.count) ? nil : keypoints.flip)
+        let mode = options.smoothing.mode(for: decoder.info)
+        var follower = PersonFollower(parts: parts, options: options, online: mode == .online ? options.smoothing.online : nil)
+        var offline = mode == .offline
+            ? FixedLagSmoother(parameters: options.smoothing.offline, fps: decoder.info.fps, minScore: description.pose.clearScore) : nil
+        func emit(_ results: [FrameResult]) throws {
+            let began = DispatchTime.now()
+            for result in results {
+                summary.sidesSwapped += result.people.filter(\.sidesSwapped).count
+                try sink(result)
+                summary.frames += 1
+                summary.people += result.people.count
+            }
+            summary.outputSeconds += began.secondsSince
+        }
         let batch = options.frameBatch
         var tailError: (any Error)?
+        var sinkFailed = false
         while let first = detected.take() {
             do {
                 // A block is the frames whose index / batch is equal: fixed by index, not timing.
@@ -161,19 +180,30 @@ public final class PosePipeline: Sendable {
                 while (first.0.index + block.count) / batch == first.0.index / batch, let next = detected.take() {
                     block.append(next)
                 }
-                let results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
-                let began = DispatchTime.now()
-                for result in results {
-                    try sink(result)
-                    summary.frames += 1
-                    summary.people += result.people.count
+                var results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
+                if offline != nil {
+                    for i in results.indices where !options.keepsPixels(results[i].frame.index) {
+                        results[i].frame = results[i].frame.withoutPixels()
+                    }
+                    results = results.flatMap { offline!.push($0) }
                 }
-                summary.outputSeconds += began.secondsSince
+                sinkFailed = true
+                try emit(results)
+                sinkFailed = false
             } catch {
                 tailError = error
                 frames.cancel()
                 detected.cancel()
                 break
+            }
+        }
+        // The offline smoother's window holds the last frames done: written on every way out (the end, a
+        // stop, a failure) so the output never ends short of a frame that was finished.
+        if !sinkFailed, offline != nil {
+            do {
+                try emit(offline!.finish())
+            } catch {
+                if tailError == nil { tailError = error }
             }
         }
         producers.wait()

@@ -95,7 +95,8 @@ public struct StageFactory: Sendable {
         }
         let scheme = description.pose.codec.scheme
         switch scheme {
-        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _), .udp(let layout, _):
+        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
+             .mediapipe(let layout, _, _, _, _):
             try need(shape.count == 4 && heatmapChannels(output) >= k && shape.dropFirst().allSatisfy { $0 >= 3 },
                      layout == .nchw ? "[1, K, H, W]" : "[1, H, W, K]")
             return .heatmaps(heatmapCodec(scheme), layout: layout, shape: shape)
@@ -115,8 +116,11 @@ public struct StageFactory: Sendable {
         case .msra(_, let rule, let logits): MSRAHeatmapCodec(guard: rule, logits: logits)
         case .newell: NewellHeatmapCodec()
         case .megvii(_, let kernel): MegviiHeatmapCodec(kernelSize: kernel)
-        case .dark(_, let kernel): DARKHeatmapCodec(kernelSize: kernel)
+        case .dark(_, let kernel, let logits):
+            logits ? SigmoidHeatmapCodec(DARKHeatmapCodec(kernelSize: kernel)) as any HeatmapCodec : DARKHeatmapCodec(kernelSize: kernel)
         case .udp(_, let kernel): UDPHeatmapCodec(kernelSize: kernel)
+        case .mediapipe(_, let kernel, let minConfidence, let centre, let logits):
+            MediaPipeHeatmapCodec(kernelSize: kernel, minConfidence: Float(minConfidence), centre: centre, logits: logits)
         case .regression: preconditionFailure("regression schemes read coordinates, not heatmaps")
         }
     }
@@ -140,7 +144,8 @@ extension CodecDescription.Scheme {
     /// The heatmap layout, nil for regressed coordinates.
     var heatmapLayout: TensorLayout? {
         switch self {
-        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _), .udp(let layout, _): layout
+        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
+             .mediapipe(let layout, _, _, _, _): layout
         case .regression: nil
         }
     }

@@ -53,16 +53,19 @@ public struct PoseDecoder: Sendable {
         let presenceValue = presenceScore(outputs)
         if let presenceValue, let presence, presenceValue < presence.threshold { return nil }
         let toFrame = cropRule.codecToFrame(crop, inputWidth: inputWidth, inputHeight: inputHeight)
-        var keypoints = Array(codecKeypoints(outputs[0], mirrored: mirrored?[0]).prefix(keypointCount)).map { k in
+        // The regression head's points in input pixels, as the model gives them.
+        var regressed: [Point2] = []
+        if let regression {
+            let values = outputs[regression.output], stride = regression.valuesPerKeypoint
+            regressed = (0..<(values.count / stride)).map { k in Point2(x: Double(values[k * stride]), y: Double(values[k * stride + 1])) }
+        }
+        var keypoints = Array(codecKeypoints(outputs[0], mirrored: mirrored?[0], regressed: regressed).prefix(keypointCount)).map { k in
             let p = toFrame.apply(k.point)
             return Keypoint(x: p.x, y: p.y, score: k.score)
         }
         var points: [Point2]?
         if let regression {
-            let values = outputs[regression.output], stride = regression.valuesPerKeypoint
-            let found = (0..<(values.count / stride)).map { k in
-                toFrame.apply(Point2(x: Double(values[k * stride]), y: Double(values[k * stride + 1])))
-            }
+            let found = regressed.map { toFrame.apply($0) }
             if regression.hiddenPositions {
                 // A flat heatmap (a hidden joint) has its argmax anywhere; the model's own
                 // coordinate head still knows roughly where the joint is. MediaPipe trusts the
@@ -87,7 +90,7 @@ public struct PoseDecoder: Sendable {
     }
 
     /// Keypoints in the codec's input coordinates, averaged with the mirrored crop's for a flip test.
-    private func codecKeypoints(_ values: [Float], mirrored: [Float]?) -> [Keypoint] {
+    private func codecKeypoints(_ values: [Float], mirrored: [Float]?, regressed: [Point2]) -> [Keypoint] {
         switch reader {
         case .heatmaps(let codec, let layout, let shape):
             let (channels, height, width) = layout == .nchw ? (shape[1], shape[2], shape[3]) : (shape[3], shape[1], shape[2])
@@ -96,7 +99,8 @@ public struct PoseDecoder: Sendable {
                 let other = Heatmaps(values: mirrored, channels: channels, height: height, width: width, layout: layout)
                 heatmaps = heatmaps.averaged(with: other.flippedBack(flipIndices: flip.indices, shift: flip.shift))
             }
-            return codec.decode(heatmaps, inputWidth: inputWidth, inputHeight: inputHeight)
+            return regressed.isEmpty ? codec.decode(heatmaps, inputWidth: inputWidth, inputHeight: inputHeight)
+                : codec.decode(heatmaps, regressed: regressed, inputWidth: inputWidth, inputHeight: inputHeight)
         case .coordinates(let codec):
             return codec.decode(values, keypointCount: keypointCount, inputWidth: inputWidth, inputHeight: inputHeight)
         }

@@ -7,13 +7,17 @@ public struct TrackedPerson: Sendable {
     public var crop: RotatedRect?
     /// The pipeline's clear-keypoint score.
     public var clearScore: Double
+    /// Whether the model's left and right labels were swapped back in this frame (`SideKeeper`).
+    public var sidesSwapped: Bool
 
-    public init(id: Int, score: Double, keypoints: [Keypoint], crop: RotatedRect? = nil, clearScore: Double = 0.5) {
+    public init(id: Int, score: Double, keypoints: [Keypoint], crop: RotatedRect? = nil, clearScore: Double = 0.5,
+                sidesSwapped: Bool = false) {
         self.id = id
         self.score = score
         self.keypoints = keypoints
         self.crop = crop
         self.clearScore = clearScore
+        self.sidesSwapped = sidesSwapped
     }
 
     /// The axis-aligned box around the clearly seen keypoints (score ≥ `clearScore`), or around
