@@ -8,8 +8,9 @@ struct PosePipeCommand: ParsableCommand {
         commandName: "posepipe",
         abstract: "Turn video into human keypoint tracks (JSON Lines).",
         discussion: """
-            Every person in every frame: FFmpeg decoding, person crops, neural inference, heatmap peaks \
-            with quarter-pixel offsets, One Euro smoothing. See the README for the output format.
+            Every person in every frame: FFmpeg decoding, person crops, neural inference, sub-pixel heatmap \
+            decoding, tracks that keep left and right apart, smoothing (offline for files, One Euro for live \
+            streams). See the README for the output format.
 
             Examples:
               posepipe clip.mp4 -o clip.jsonl
