@@ -98,6 +98,7 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
     /// Each bad field: the message names its JSON path and the reason.
     @Test(arguments: [
         ([("pose.codec.type", .text("megvii")), ("pose.codec.kernel", .int(4))], "pose.codec.kernel: must be odd"),
+        ([("pose.codec.type", .text("dark")), ("pose.codec.kernel", .int(1))], "pose.codec.kernel: must be between 3 and 31"),
         ([("pose.codec.type", .text("heatmap-quarter-offset"))], "pose.codec.type: unknown type 'heatmap-quarter-offset'"),
         ([("detector.anchors.strides", .ints([0, 16, 32, 32, 32]))], "detector.anchors.strides: every stride must be between 1 and 512"),
         ([("detector.anchors.strides", .ints([]))], "detector.anchors.strides: must list num_layers (5) strides"),

@@ -101,8 +101,9 @@ enum Check {
         { range.contains($0) ? nil : "must be between \(range.lowerBound) and \(range.upperBound)" }
     }
 
+    /// A Gaussian blur kernel: odd, and at least 3 (OpenCV's smallest sampled kernel).
     static func oddKernel(_ k: Int) -> String? {
-        guard (1...31).contains(k) else { return "must be between 1 and 31" }
+        guard (3...31).contains(k) else { return "must be between 3 and 31" }
         return k % 2 == 1 ? nil : "must be odd"
     }
 
