@@ -44,7 +44,7 @@ public final class PosePipeline: Sendable {
     private let poses: PoseStage
     private let cropRule: any CropRule
     /// Detection workers running ahead of the frame-ordered tail (more than one from 8 threads).
-    let detectionWorkers: Int
+    var detectionWorkers: Int { detectors.count }
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
@@ -71,7 +71,6 @@ public final class PosePipeline: Sendable {
         }
         fallbackDetector = built.removeLast()
         detectors = built
-        detectionWorkers = built.count
         poses = PoseStage(estimators: estimators)
         let input = estimators[0].model.input
         cropRule = factory.cropRule(inputWidth: input.width, inputHeight: input.height)
