@@ -694,9 +694,11 @@ def main():
     report["quality"] = []
     report["quality_clips"] = []
     for spec in ARGS.clip if "quality" in parts else []:
-        label, path = spec.split("=", 2)[:2]
+        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
         tag = re.sub(r"\W+", "_", label)
         timed = os.path.join(WORK, f"{tag}.mediapipe.jsonl") if "speed" in parts else None
+        if timed is None:  # the speed part lists its clips itself
+            report["quality_clips"].append({"label": label, "path": path, "source": source})
         report["quality"].append(track_quality(label, path, tag, mp_smoothed=timed))
     for spec in ARGS.quality_clip if "quality" in parts else []:
         label, path, source = (spec.split("=", 2) + ["", ""])[:3]
