@@ -47,11 +47,17 @@ public struct PoseDecoder: Sendable {
         return presence.logits ? sigmoid(raw) : raw
     }
 
+    /// Whether the model's presence output says the crop holds a person (always, without one).
+    public func holdsPerson(_ outputs: [[Float]]) -> Bool {
+        guard let presence, let score = presenceScore(outputs) else { return true }
+        return score >= presence.threshold
+    }
+
     /// The pose in `crop`, from the model's `outputs` (and, for a flip test, the outputs of the
     /// mirrored crop); nil when the crop holds nobody.
     public func decode(_ outputs: [[Float]], mirrored: [[Float]]? = nil, crop: RotatedRect) -> PoseEstimate? {
+        guard holdsPerson(outputs) else { return nil }
         let presenceValue = presenceScore(outputs)
-        if let presenceValue, let presence, presenceValue < presence.threshold { return nil }
         let toFrame = cropRule.codecToFrame(crop, inputWidth: inputWidth, inputHeight: inputHeight)
         // The regression head's points in input pixels, as the model gives them.
         var regressed: [Point2] = []
