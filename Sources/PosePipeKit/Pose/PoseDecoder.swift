@@ -22,7 +22,8 @@ public struct PoseDecoder: Sendable {
     public var presence: (output: Int, threshold: Double, logits: Bool)?
     /// Where the regression head's points are among the outputs, and their stride.
     public var regression: (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)?
-    /// The flip test's channel swap and heatmap shift; nil: no flip test.
+    /// The flip test's channel (or keypoint row) swap and its shift of heatmaps or coordinates by one
+    /// pixel, as MMPose's `shift_heatmap` / `shift_coords`; nil: no flip test.
     public var flip: (indices: [Int], shift: Bool)?
 
     public init(reader: Reader, keypointCount: Int, inputWidth: Int, inputHeight: Int, cropRule: any CropRule, clearScore: Double,
@@ -108,6 +109,10 @@ public struct PoseDecoder: Sendable {
             return regressed.isEmpty ? codec.decode(heatmaps, inputWidth: inputWidth, inputHeight: inputHeight)
                 : codec.decode(heatmaps, regressed: regressed, inputWidth: inputWidth, inputHeight: inputHeight)
         case .coordinates(let codec):
+            if let mirrored, let flip {
+                return codec.decodeFlipTest(plain: values, mirrored: mirrored, flipIndices: flip.indices, shift: flip.shift,
+                                            inputWidth: inputWidth, inputHeight: inputHeight)
+            }
             return codec.decode(values, keypointCount: keypointCount, inputWidth: inputWidth, inputHeight: inputHeight)
         }
     }
