@@ -84,7 +84,7 @@ public final class PosePipeline: Sendable {
                     sink: (FrameResult) throws -> Void) throws -> RunSummary {
         let start = DispatchTime.now()
         let frames = BoundedQueue<VideoFrame>(capacity: 2 * detectors.count)
-        let detected = ReorderBuffer<(VideoFrame, [RotatedRect]?)>(window: 4 * detectors.count)
+        let detected = ReorderBuffer<(VideoFrame, FrameDetection)>(window: 4 * detectors.count)
         // The failing stage's error and the frame it failed on; the earliest frame's error wins.
         let failure = Mutex<(index: Int, error: PosePipeError)?>(nil)
         let busy = Mutex<(decode: Double, detect: Double)>((0, 0))
@@ -95,6 +95,9 @@ public final class PosePipeline: Sendable {
         let schedule = DetectionSchedule(interval: follows ? options.detectionInterval(fps: decoder.info.fps) : 1,
                                          tiling: DetectionTiling(level: options.detectTiles))
         let cropRule = self.cropRule
+        // With --max-people, a detection can only matter while a place is free, which the follower knows
+        // in frame order: a lone followed subject then costs no detector runs at all, as in MediaPipe.
+        let defersDetection = options.maxPeople != nil && follows
 
         @Sendable func record(_ error: any Error, at index: Int) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
@@ -131,13 +134,13 @@ public final class PosePipeline: Sendable {
             DispatchQueue(label: "posepipe.detect.\(n)").async(group: detection) {
                 while let frame = frames.pop() {
                     do {
-                        var crops: [RotatedRect]?
-                        if let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) {
+                        let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
+                        let found = try FrameDetection.scheduled(tiles: tiles, defers: defersDetection) { tiles in
                             let began = DispatchTime.now()
-                            crops = try detector.crops(in: frame, tiles: tiles, rule: cropRule)
-                            busy.withLock { $0.detect += began.secondsSince }
+                            defer { busy.withLock { $0.detect += began.secondsSince } }
+                            return try detector.crops(in: frame, tiles: tiles, rule: cropRule)
                         }
-                        guard detected.put((frame, crops), at: frame.index) else { return }
+                        guard detected.put((frame, found), at: frame.index) else { return }
                     } catch {
                         fail(error, at: frame.index)
                         return

@@ -50,7 +50,10 @@ public struct StageFactory: Sendable {
             cropRule: cropRule(inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
             presence: try both(pose.presence, presenceIndex).map { try presenceReading($0, output: model.outputs[$1], index: $1) },
             regression: try both(pose.regression, regressionIndex).map { try regressionReading($0, output: model.outputs[$1], index: $1) },
-            flip: pose.flipTest.map { (flipIndices(channels: heatmapChannels(model.outputs[0])), $0.shiftHeatmap) })
+            flip: pose.flipTest.map { test in
+                let channels = pose.codec.scheme.readsHeatmaps ? heatmapChannels(model.outputs[0]) : description.keypoints.count
+                return (flipIndices(channels: channels), test.shiftHeatmap)
+            })
         return PoseEstimator(model: model, decoder: decoder)
     }
 
