@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Benchmarks posepipe against MediaPipe on the same BlazePose (full) weights: frames/s, persons/s,
-# peak RSS, decode-only ceiling, memory on a 10-minute clip, and keypoint agreement.
+# peak RSS, decode-only ceiling, memory on a 10-minute clip, and keypoint agreement. Equal work: both per
+# person-frame (person-frames/s, CPU ms per person-frame), and posepipe --max-people 1 on the single-person
+# clip; and a folder of 8 clips (clips per hour, posepipe --jobs 1 and 2 against two MediaPipe processes).
 # One command; installs what is missing (idempotent, quick when all is in place):
 #   Scripts/setup.sh, `swift build -c release`, a venv .venv-bench/ with mediapipe 0.10.14,
-#   the single-person clip (from the pose2sim wheel) and the long clip in out/bench-clips/.
+#   the single-person clip (from the pose2sim wheel), the long clip and the folder of 8 clips in out/bench-clips/.
 # Also measures track quality (jitter, lag, left/right repairs of posepipe unsmoothed/online/offline and of
 # MediaPipe unsmoothed/smoothed) on both clips and the other three views of the single-person trial.
 # Prints Markdown tables on stdout and writes out/benchmark.md and out/benchmark.json; progress
-# goes to stderr. Takes about 6 minutes on 2 cores (plus a few minutes for the first installs).
+# goes to stderr. Takes about 10 minutes on 2 cores (plus a few minutes for the first installs).
 #
 # Environment (all optional):
 #   BENCH_RUNS=5          timed runs per tool and clip, alternating (medians are reported)
 #   BENCH_THREADS=1,2     posepipe --threads values
 #   BENCH_LONG_FPS=10     frame rate of the 10-minute memory clip (30 = the source's own; slow)
 #   BENCH_LONG=0          skip the 10-minute memory run
+#   BENCH_PARTS=speed,quality,memory,folder   what to measure (speed: the two clips timed)
+#   BENCH_FOLDER_RUNS=3   timed runs of the folder, alternating
 #   BENCH_SKIP_BUILD=1    use the existing .build/release/posepipe as it is
 # The runs' own outputs (tracks, MediaPipe landmarks) stay in out/bench-runs/ for inspection.
 set -euo pipefail
@@ -41,6 +45,9 @@ LONG_SECONDS=600
 RUNS="${BENCH_RUNS:-5}"
 THREADS="${BENCH_THREADS:-1,2}"
 LONG_FPS="${BENCH_LONG_FPS:-10}"
+PARTS="${BENCH_PARTS:-speed,quality,memory,folder}"
+[ "${BENCH_LONG:-1}" = "0" ] && PARTS="$(tr , '\n' <<<"$PARTS" | grep -vx memory | paste -sd, -)"
+has_part() { [[ ",$PARTS," == *",$1,"* ]]; }
 
 OUT="$ROOT/out"
 CLIPS="$OUT/bench-clips"
@@ -49,6 +56,9 @@ BIN="$OUT/bench-bin/posepipe"
 SINGLE_CLIP="$CLIPS/pose2sim_${P2S_VERSION}_cam03.mp4"
 LONG_CLIP="$CLIPS/sports2d_loop_${LONG_SECONDS}s_${LONG_FPS}fps.mp4"
 SHORT_CLIP="$CLIPS/sports2d_loop_10s_${LONG_FPS}fps.mp4"
+# The folder: the four single-person views as they are and the two-person clip cut in four.
+FOLDER="$CLIPS/folder8"
+FOLDER_CUTS=("0 1.9" "1.9 1.9" "3.8 1.9" "5.7 2")
 
 log() { printf 'benchmark: %s\n' "$*" >&2; }
 die() { printf 'benchmark: error: %s\n' "$*" >&2; exit 1; }
@@ -165,7 +175,7 @@ duration_of() { ffprobe -v error -show_entries format=duration -of default=nw=1:
 long_ok() {  # exists and lasts (almost) the intended time
     [ -f "$1" ] && awk -v d="$(duration_of "$1")" -v want="$2" 'BEGIN { exit !(d + 0 >= want - 1 && d + 0 <= want + 1) }'
 }
-if [ "${BENCH_LONG:-1}" != "0" ]; then
+if has_part memory; then
     if ! long_ok "$LONG_CLIP" "$LONG_SECONDS" || ! long_ok "$SHORT_CLIP" 10; then
         log "making the ${LONG_SECONDS} s memory clip: $TWO_PERSON_CLIP at ${LONG_FPS} fps (H.264), looped"
         # One pass of the source re-encoded (starts on a key frame), then looped by stream copy.
@@ -185,6 +195,25 @@ if [ "${BENCH_LONG:-1}" != "0" ]; then
 else
     MEMORY_ARGS=()
 fi
+folder_ok() { [ -f "$FOLDER/.complete" ] && [ "$(cat "$FOLDER/.complete")" = "${FOLDER_CUTS[*]}" ]; }
+if has_part folder && ! folder_ok; then
+    log "making the folder of 8 clips in $FOLDER"
+    rm -rf "$TMP/folder" && mkdir -p "$TMP/folder"
+    for view in 01 02 03 04; do
+        ffmpeg -nostdin -v error -y -i "$CLIPS/pose2sim_${P2S_VERSION}_cam$view.mp4" -map 0:v:0 -c copy \
+            "$TMP/folder/single-person_cam$view.mp4" || die "ffmpeg could not copy view $view"
+    done
+    n=0
+    for cut in "${FOLDER_CUTS[@]}"; do
+        set -- $cut
+        n=$((n + 1))
+        ffmpeg -nostdin -v error -y -ss "$1" -i "$TWO_PERSON_CLIP" -t "$2" -map 0:v:0 -an \
+            -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p "$TMP/folder/two-person_part$n.mp4" \
+            || die "ffmpeg could not cut $TWO_PERSON_CLIP at $1 s"
+    done
+    rm -rf "$FOLDER" && mv "$TMP/folder" "$FOLDER"
+    echo "${FOLDER_CUTS[*]}" > "$FOLDER/.complete"
+fi
 log "setup done in $((SECONDS - T0)) s"
 
 # ---------------------------------------------------------------------------------------------
@@ -194,6 +223,7 @@ log "setup done in $((SECONDS - T0)) s"
     --posepipe "$BIN" --mp-python "$VENV/bin/python" --mp-script Scripts/benchmark_mediapipe.py \
     --clip "two-person=$TWO_PERSON_CLIP=$TWO_PERSON_CLIP (sports2d 0.8.34 demo)" \
     --clip "single-person=${SINGLE_CLIP#"$ROOT"/}=pose2sim $P2S_VERSION wheel, $P2S_MEMBER (BSD-3-Clause)" \
+    --max-people-clip single-person --folder "$FOLDER" --folder-runs "${BENCH_FOLDER_RUNS:-3}" --parts "$PARTS" \
     "${QUALITY_ARGS[@]}" "${MEMORY_ARGS[@]}" \
     --runs "$RUNS" --threads "$THREADS" --out "$OUT" --work "$OUT/bench-runs" --git "$GIT_DESC"
 log "done in $((SECONDS - T0)) s: out/benchmark.md, out/benchmark.json"

@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Measurement side of Scripts/benchmark.sh: posepipe against MediaPipe on the same BlazePose weights.
 
-Runs posepipe (at each --threads value) and MediaPipe (Scripts/benchmark_mediapipe.py) in turn on
-each clip, several times, timing each whole process (wall clock from spawn to exit, so start-up,
-model loading and decoding are included on both sides) and reading its peak RSS with os.wait4.
+Runs posepipe (at each --threads value, and with --max-people 1 on --max-people-clip clips) and MediaPipe
+(Scripts/benchmark_mediapipe.py) in turn on each clip, several times, timing each whole process (wall clock
+from spawn to exit, so start-up, model loading and decoding are included on both sides) and reading its
+peak RSS and CPU time with os.wait4. Equal work: MediaPipe follows one person, posepipe everyone, so both
+are also reported per person-frame (a person in a frame: posepipe's person records, MediaPipe's frames
+with a pose), as ratios of runs next to each other in time. A folder run (--folder) times posepipe on a
+folder of clips with --jobs 1 and 2 against two MediaPipe processes side by side, in clips per hour.
 Also times FFmpeg decoding alone, runs posepipe once on a long and a short clip for memory, and
 compares the two tools' keypoints. Then, untimed, it measures track quality on each clip (and on
 --quality-clip clips): jitter and lag (Scripts/benchmark_quality.py) of posepipe unsmoothed, online and
 offline and of MediaPipe unsmoothed and smoothed, and how many person-frames posepipe's left/right repair
-fired on. Writes OUT/benchmark.json (everything raw) and OUT/benchmark.md (the tables, also printed on
-stdout). Progress goes to stderr.
+fired on. --parts picks what runs. Writes OUT/benchmark.json (everything raw) and OUT/benchmark.md (the
+tables, also printed on stdout). Progress goes to stderr.
 
 Needs numpy (the MediaPipe venv has it): run it with that venv's python.
 """
@@ -64,16 +68,16 @@ def measure(cmd, stdout_path=None):
     }
 
 
-def posepipe_cmd(clip, out, threads):
-    cmd = [ARGS.posepipe, clip, "-o", out, "--threads", str(threads), "--quiet"]
+def posepipe_cmd(clip, out, threads, extra=()):
+    cmd = [ARGS.posepipe, clip, "-o", out, "--threads", str(threads), "--quiet", *extra]
     if VERBOSE_OK:
         cmd.append("--verbose")  # only adds the final stage-timing line (and FFmpeg warnings)
     return cmd
 
 
-def run_posepipe(clip, out, threads, what):
+def run_posepipe(clip, out, threads, what, extra=()):
     for attempt in range(3):
-        r = measure(posepipe_cmd(clip, out, threads))
+        r = measure(posepipe_cmd(clip, out, threads, extra))
         if r["exit"] == 0:
             break
         head = " | ".join(l.strip() for l in r["stderr_head"].splitlines() if l.strip())[:300]
@@ -84,8 +88,7 @@ def run_posepipe(clip, out, threads, what):
     else:
         die(f"posepipe keeps failing on {clip}")
     frames, persons = count_posepipe(out)
-    r.update(frames=frames, persons=persons, fps=round(frames / r["wall_s"], 2),
-             persons_per_s=round(persons / r["wall_s"], 2), threads=threads)
+    r.update(frames=frames, persons=persons, fps=round(frames / r["wall_s"], 2), threads=threads, **per_person(r, persons))
     lines = [l for l in r["stderr_tail"].splitlines() if "busy" in l]
     r["verbose_line"] = lines[-1].strip() if lines else None
     r["stage_busy_s"] = parse_busy(r["verbose_line"])
@@ -101,6 +104,12 @@ def parse_busy(line):
     found = {m.group(1).strip(): float(m.group(2))
              for m in re.finditer(r"([A-Za-z][\w+ /-]*?)\s+([0-9]+(?:\.[0-9]+)?)\s*s\b", tail)}
     return found or None
+
+
+def per_person(r, person_frames):
+    """Person-frames per second and CPU milliseconds per person-frame of a measured run."""
+    return {"persons_per_s": round(person_frames / r["wall_s"], 2),
+            "cpu_ms_per_person": round(1000 * r["cpu_s"] / person_frames, 2) if person_frames else None}
 
 
 def count_posepipe(path):
@@ -127,7 +136,7 @@ def run_mediapipe(clip, out, what):
     if summary is None:
         die(f"MediaPipe run {what} printed no summary")
     r.update(frames=summary["frames"], poses=summary["poses"], internal=summary,
-             fps=round(summary["frames"] / r["wall_s"], 2))
+             fps=round(summary["frames"] / r["wall_s"], 2), **per_person(r, summary["poses"]))
     return r
 
 
@@ -159,6 +168,68 @@ def probe(clip):
             "fps": round(float(num) / float(den), 3) if float(den) else None,
             "packets": int(s.get("nb_read_packets", 0)),
             "duration_s": float(j.get("format", {}).get("duration", 0) or 0)}
+
+
+# ---------------------------------------------------------------------------------------------
+# A folder of clips: posepipe --jobs 1 and 2 against two MediaPipe processes side by side
+# ---------------------------------------------------------------------------------------------
+def measure_together(cmds):
+    """Runs the commands at once; wall seconds until the last exits, CPU seconds and stderr of all."""
+    errs = [os.path.join(WORK, f"stderr.{i}.txt") for i in range(len(cmds))]
+    t0 = time.perf_counter()
+    procs = []
+    for cmd, err in zip(cmds, errs):
+        with open(err, "wb") as e:
+            procs.append(subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=e))
+    cpu, codes = 0.0, []
+    for proc in procs:
+        _, status, ru = os.wait4(proc.pid, 0)
+        cpu += ru.ru_utime + ru.ru_stime
+        codes.append(os.waitstatus_to_exitcode(status))
+    wall = time.perf_counter() - t0
+    stderr = [open(err, errors="replace").read() for err in errs]
+    return {"wall_s": round(wall, 4), "cpu_s": round(cpu, 3), "exit": max(codes, key=abs), "stderr": stderr}
+
+
+def folder_run(videos, runs, threads):
+    """Clips per hour on the folder: posepipe FOLDER --jobs 1 / 2 and MediaPipe as two processes,
+    each working through half the clips, alternating, `runs` times."""
+    n = len(videos)
+    out = {1: os.path.join(WORK, "folder.jobs1"), 2: os.path.join(WORK, "folder.jobs2"), "mp": os.path.join(WORK, "folder.mediapipe")}
+    for path in out.values():
+        os.makedirs(path, exist_ok=True)
+    folder = os.path.dirname(videos[0])
+    result = {"folder": folder, "clips": n, "frames": sum(probe(v)["packets"] for v in videos), "threads": threads,
+              "runs": {"posepipe_jobs1": [], "posepipe_jobs2": [], "mediapipe_2_processes": []}}
+    for i in range(runs):
+        for jobs in (1, 2):
+            cmd = [ARGS.posepipe, folder, "-o", out[jobs], "--jobs", str(jobs), "--threads", str(threads),
+                   "--overwrite", "--quiet"]
+            r = measure(cmd)
+            if r["exit"] != 0:
+                die(f"posepipe folder run --jobs {jobs} failed (exit {r['exit']}): {r['stderr_tail'][-300:]}")
+            persons = sum(count_posepipe(os.path.join(out[jobs], os.path.basename(v) + ".jsonl"))[1] for v in videos)
+            r.update(persons=persons, clips_per_hour=round(3600 * n / r["wall_s"], 1), **per_person(r, persons))
+            result["runs"][f"posepipe_jobs{jobs}"].append(r)
+            log(f"  folder run {i + 1}/{runs} posepipe --jobs {jobs}: {n} clips in {r['wall_s']:.1f} s = "
+                f"{r['clips_per_hour']:.0f} clips/h, CPU {r['cpu_s']:.1f} s")
+        halves = [videos[0::2], videos[1::2]]
+        r = measure_together([[ARGS.mp_python, ARGS.mp_script, *half, "-o", out["mp"]] for half in halves])
+        if r["exit"] != 0:
+            die(f"MediaPipe folder run failed (exit {r['exit']}): {r['stderr'][0][-300:]} {r['stderr'][1][-300:]}")
+        poses = sum(json.loads(next(l for l in reversed(e.splitlines()) if l.startswith("{")))["poses"] for e in r.pop("stderr"))
+        r.update(persons=poses, clips_per_hour=round(3600 * n / r["wall_s"], 1), **per_person(r, poses))
+        result["runs"]["mediapipe_2_processes"].append(r)
+        log(f"  folder run {i + 1}/{runs} MediaPipe, 2 processes: {n} clips in {r['wall_s']:.1f} s = "
+            f"{r['clips_per_hour']:.0f} clips/h, CPU {r['cpu_s']:.1f} s")
+    mp_runs = result["runs"]["mediapipe_2_processes"]
+    result["summary"] = {key: {"wall_s": med(rs, "wall_s"), "clips_per_hour": med(rs, "clips_per_hour"),
+                               "cpu_s": med(rs, "cpu_s"), "persons": rs[-1]["persons"],
+                               "persons_per_s": med(rs, "persons_per_s"), "cpu_ms_per_person": med(rs, "cpu_ms_per_person"),
+                               "ratio_clips_per_hour": paired_ratio(rs, mp_runs, "clips_per_hour"),
+                               "ratio_cpu_ms_per_person": paired_ratio(rs, mp_runs, "cpu_ms_per_person")}
+                         for key, rs in result["runs"].items()}
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,13 +404,19 @@ def med(runs, key):
     return statistics.median(r[key] for r in runs)
 
 
+def paired_ratio(ours, theirs, key):
+    """Median over runs of ours / theirs for the runs made next to each other: the load of a shared
+    machine drifts, and neighbouring runs see about the same load."""
+    ratios = [a[key] / b[key] for a, b in zip(ours, theirs) if a[key] and b[key]]
+    return round(statistics.median(ratios), 3) if ratios else None
+
+
 def fmt(x, nd=1):
     return "–" if x is None else f"{x:.{nd}f}"
 
 
 def render(report):
     clips = report["clips"]
-    threads = report["config"]["threads"]
     L = []
     L.append("# posepipe vs MediaPipe (same BlazePose full weights)")
     L.append("")
@@ -350,54 +427,14 @@ def render(report):
              f"{report['started']}, load average {report['machine']['loadavg_at_start'][0]:.1f} at the start, "
              f"{report['machine']['loadavg_at_end'][0]:.1f} at the end. Medians of {c['runs']} alternating runs; "
              f"each run timed from spawn to exit (start-up, model loading and decoding included on both "
-             f"sides); peak RSS is the maximum over runs.")
+             f"sides); peak RSS is the maximum over runs. A person-frame is one person in one frame: posepipe's "
+             f"person records, MediaPipe's frames with a pose; ratios per person-frame are medians of the ratios "
+             f"of runs made next to each other.")
     L.append("")
-    head = "| | " + " | ".join(
-        f"{k['label']}<br>{k['probe']['width']}×{k['probe']['height']} {k['probe']['codec']}, "
-        f"{fmt(k['probe']['fps'], 0)} fps, {k['frames']} frames" for k in clips) + " |"
-    L.append(head)
-    L.append("|---" * (len(clips) + 1) + "|")
-
-    def row(label, cells):
-        L.append(f"| {label} | " + " | ".join(cells) + " |")
-
-    for t in threads:
-        row(f"posepipe frames/s, `--threads {t}`",
-            [fmt(k["summary"][f"posepipe_t{t}_fps"]) for k in clips])
-    row("MediaPipe frames/s", [fmt(k["summary"]["mediapipe_fps"]) for k in clips])
-    row("ratio posepipe / MediaPipe (" + " / ".join(f"t{t}" for t in threads) + ")",
-        [" / ".join(fmt(k["summary"][f"ratio_t{t}"], 2) for t in threads) for k in clips])
-    row("decode only, ffmpeg frames/s (1 thread / default)",
-        [f"{fmt(k['decode'][0]['fps'], 0)} / {fmt(k['decode'][1]['fps'], 0)}" for k in clips])
-    row(f"persons/s (posepipe `--threads {threads[-1]}`; persons per frame)",
-        [f"{fmt(k['summary']['persons_per_s'])} ({fmt(k['summary']['persons_per_frame'], 2)})"
-         for k in clips])
-    row("peak RSS MB: posepipe " + " / ".join(f"t{t}" for t in threads) + " / MediaPipe",
-        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_rss_mb"], 0) for t in threads]
-                    + [fmt(k["summary"]["mediapipe_rss_mb"], 0)]) for k in clips])
-    row("CPU s per run: posepipe " + " / ".join(f"t{t}" for t in threads) + " / MediaPipe",
-        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_cpu_s"]) for t in threads]
-                    + [fmt(k["summary"]["mediapipe_cpu_s"])]) for k in clips])
-    row("agreement: keypoint distance / box size, median / p95",
-        [f"{fmt(k['agreement'].get('normalized_error_median'), 3)} / "
-         f"{fmt(k['agreement'].get('normalized_error_p95'), 3)}" for k in clips])
-    row("… on keypoints MediaPipe rates visible (≥ 0.5)",
-        [f"{fmt(k['agreement'].get('visible_only', {}).get('median'), 3)} / "
-         f"{fmt(k['agreement'].get('visible_only', {}).get('p95'), 3)}" for k in clips])
-    row("frames compared; MediaPipe pose & posepipe none; posepipe pose & MediaPipe none",
-        [f"{k['agreement']['frames_compared']}; {k['agreement']['mediapipe_pose_posepipe_none']}; "
-         f"{k['agreement']['posepipe_pose_mediapipe_none']}" for k in clips])
-    row("posepipe output identical across " + "/".join(f"t{t}" for t in threads),
-        ["yes" if k["summary"]["identical_across_threads"] else "no" for k in clips])
-    L.append("")
-    busy = [(k["label"], k["summary"].get("verbose_line")) for k in clips]
-    if any(b for _, b in busy):
-        L.append(f"posepipe `--verbose` last line (`--threads {threads[-1]}`, last run):")
-        L.append("")
-        for label, b in busy:
-            if b:
-                L.append(f"- {label}: `{b}`")
-        L.append("")
+    if clips:
+        render_speed(L, report)
+    if report.get("folder"):
+        render_folder(L, report["folder"])
     m = report.get("memory")
     if m:
         L.append(f"Memory, posepipe `--threads {m['threads']}`, one run each "
@@ -420,6 +457,95 @@ def render(report):
     return "\n".join(L) + "\n"
 
 
+def render_speed(L, report):
+    clips = report["clips"]
+    threads = report["config"]["threads"]
+    ts = " / ".join(f"t{t}" for t in threads)
+    head = "| | " + " | ".join(
+        f"{k['label']}<br>{k['probe']['width']}×{k['probe']['height']} {k['probe']['codec']}, "
+        f"{fmt(k['probe']['fps'], 0)} fps, {k['frames']} frames" for k in clips) + " |"
+    L.append(head)
+    L.append("|---" * (len(clips) + 1) + "|")
+
+    def row(label, cells):
+        L.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def one(k, key, nd=1):
+        return fmt(k["summary"].get(key), nd) if "one_fps" in k["summary"] else "–"
+
+    for t in threads:
+        row(f"posepipe frames/s, `--threads {t}`",
+            [fmt(k["summary"][f"posepipe_t{t}_fps"]) for k in clips])
+    row("MediaPipe frames/s", [fmt(k["summary"]["mediapipe_fps"]) for k in clips])
+    row(f"ratio posepipe / MediaPipe ({ts})",
+        [" / ".join(fmt(k["summary"][f"ratio_t{t}"], 2) for t in threads) for k in clips])
+    row("decode only, ffmpeg frames/s (1 thread / default)",
+        [f"{fmt(k['decode'][0]['fps'], 0)} / {fmt(k['decode'][1]['fps'], 0)}" for k in clips])
+    row(f"persons/s (posepipe `--threads {threads[-1]}`; persons per frame)",
+        [f"{fmt(k['summary']['persons_per_s'])} ({fmt(k['summary']['persons_per_frame'], 2)})"
+         for k in clips])
+    row(f"person-frames/s: posepipe {ts} / MediaPipe (MediaPipe's poses per frame)",
+        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_persons_per_s"]) for t in threads]
+                    + [fmt(k["summary"]["mediapipe_persons_per_s"])])
+         + f" ({fmt(k['summary']['mediapipe_persons_per_frame'], 2)})" for k in clips])
+    row(f"CPU ms per person-frame: posepipe {ts} / MediaPipe",
+        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_cpu_ms_per_person"]) for t in threads]
+                    + [fmt(k["summary"]["mediapipe_cpu_ms_per_person"])]) for k in clips])
+    row(f"ratio posepipe / MediaPipe: person-frames/s ({ts}); CPU per person-frame ({ts})",
+        ["; ".join(" / ".join(fmt(k["summary"][f"ratio_t{t}_{key}"], 2) for t in threads)
+                   for key in ("persons_per_s", "cpu_ms_per_person")) for k in clips])
+    row(f"posepipe `--max-people 1` (`--threads {threads[-1]}`): frames/s; person-frames/s (per frame); CPU ms per person-frame",
+        [f"{one(k, 'one_fps')}; {one(k, 'one_persons_per_s')} ({one(k, 'one_persons_per_frame', 2)}); "
+         f"{one(k, 'one_cpu_ms_per_person')}" for k in clips])
+    row("… ratio to MediaPipe: person-frames/s; CPU per person-frame",
+        [f"{one(k, 'ratio_one_persons_per_s', 2)}; {one(k, 'ratio_one_cpu_ms_per_person', 2)}" for k in clips])
+    row(f"peak RSS MB: posepipe {ts} / MediaPipe",
+        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_rss_mb"], 0) for t in threads]
+                    + [fmt(k["summary"]["mediapipe_rss_mb"], 0)]) for k in clips])
+    row(f"CPU s per run: posepipe {ts} / MediaPipe",
+        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_cpu_s"]) for t in threads]
+                    + [fmt(k["summary"]["mediapipe_cpu_s"])]) for k in clips])
+    row("agreement: keypoint distance / box size, median / p95",
+        [f"{fmt(k['agreement'].get('normalized_error_median'), 3)} / "
+         f"{fmt(k['agreement'].get('normalized_error_p95'), 3)}" for k in clips])
+    row("… on keypoints MediaPipe rates visible (≥ 0.5)",
+        [f"{fmt(k['agreement'].get('visible_only', {}).get('median'), 3)} / "
+         f"{fmt(k['agreement'].get('visible_only', {}).get('p95'), 3)}" for k in clips])
+    row("frames compared; MediaPipe pose & posepipe none; posepipe pose & MediaPipe none",
+        [f"{k['agreement']['frames_compared']}; {k['agreement']['mediapipe_pose_posepipe_none']}; "
+         f"{k['agreement']['posepipe_pose_mediapipe_none']}" for k in clips])
+    row("posepipe output identical across " + "/".join(f"t{t}" for t in threads),
+        ["yes" if k["summary"]["identical_across_threads"] else "no" for k in clips])
+    L.append("")
+    busy = [(k["label"], k["summary"].get("verbose_line")) for k in clips]
+    if any(b for _, b in busy):
+        L.append(f"posepipe `--verbose` last line (`--threads {threads[-1]}`, last run):")
+        L.append("")
+        for label, b in busy:
+            if b:
+                L.append(f"- {label}: `{b}`")
+        L.append("")
+
+
+def render_folder(L, f):
+    s = f["summary"]
+    L.append(f"Folder of {f['clips']} clips ({f['frames']} frames, `{os.path.basename(f['folder'])}`): posepipe "
+             f"`FOLDER -o OUT --jobs N --threads {f['threads']} --overwrite` against MediaPipe as two processes side by "
+             f"side, each working through half the clips; medians of {len(f['runs']['mediapipe_2_processes'])} "
+             f"alternating runs, ratios to MediaPipe paired by run.")
+    L.append("")
+    L.append("| | wall s | clips/hour | CPU s | person-frames/s | CPU ms per person-frame | clips/hour ÷ MediaPipe's "
+             "| CPU per person-frame ÷ MediaPipe's |")
+    L.append("|---|---|---|---|---|---|---|---|")
+    for key, label in (("posepipe_jobs1", "posepipe `--jobs 1`"), ("posepipe_jobs2", "posepipe `--jobs 2`"),
+                       ("mediapipe_2_processes", "MediaPipe, 2 processes")):
+        r = s[key]
+        L.append(f"| {label} | {fmt(r['wall_s'])} | {fmt(r['clips_per_hour'], 0)} | {fmt(r['cpu_s'])} | "
+                 f"{fmt(r['persons_per_s'])} | {fmt(r['cpu_ms_per_person'])} | {fmt(r['ratio_clips_per_hour'], 2)} | "
+                 f"{fmt(r['ratio_cpu_ms_per_person'], 2)} |")
+    L.append("")
+
+
 # ---------------------------------------------------------------------------------------------
 def main():
     global ARGS, WORK, VERBOSE_OK
@@ -440,7 +566,16 @@ def main():
     ap.add_argument("--out", required=True, help="folder for benchmark.md and benchmark.json")
     ap.add_argument("--work", required=True, help="folder for the runs' outputs")
     ap.add_argument("--git", default="unknown")
+    ap.add_argument("--max-people-clip", action="append", default=[], metavar="LABEL",
+                    help="also time posepipe --max-people 1 on this clip (MediaPipe's work: one person)")
+    ap.add_argument("--folder", help="a folder of clips for the folder run")
+    ap.add_argument("--folder-runs", type=int, default=3)
+    ap.add_argument("--parts", default="speed,quality,memory,folder",
+                    help="what to measure: speed (the clips, timed), quality, memory, folder")
     ARGS = ap.parse_args()
+    parts = set(ARGS.parts.split(","))
+    if parts - {"speed", "quality", "memory", "folder"}:
+        die(f"unknown --parts {ARGS.parts}")
     WORK = ARGS.work
     os.makedirs(WORK, exist_ok=True)
     os.makedirs(ARGS.out, exist_ok=True)
@@ -479,7 +614,7 @@ def main():
         "clips": [],
     }
 
-    for spec in ARGS.clip:
+    for spec in ARGS.clip if "speed" in parts else []:
         label, path, source = (spec.split("=", 2) + ["", ""])[:3]
         if not os.path.isfile(path):
             die(f"clip {path} is missing")
@@ -493,6 +628,8 @@ def main():
         log(f"  decode only: {clip['decode'][0]['fps']} fps (1 thread), {clip['decode'][1]['fps']} fps (default)")
         pp_out = {t: os.path.join(WORK, f"{tag}.posepipe.t{t}.jsonl") for t in threads}
         mp_out = os.path.join(WORK, f"{tag}.mediapipe.jsonl")
+        one_person = label in ARGS.max_people_clip
+        clip["posepipe_one_runs"] = []
         for i in range(ARGS.runs):
             for t in threads:
                 r = run_posepipe(path, pp_out[t], t, f"run {i + 1} --threads {t}")
@@ -500,6 +637,14 @@ def main():
                 clip["posepipe_runs"].append(r)
                 log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t}: {r['frames']} frames in "
                     f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
+            if one_person:
+                t = threads[-1]
+                r = run_posepipe(path, os.path.join(WORK, f"{tag}.posepipe.one.jsonl"), t,
+                                 f"run {i + 1} --max-people 1", extra=("--max-people", "1"))
+                r["run"] = i + 1
+                clip["posepipe_one_runs"].append(r)
+                log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t} --max-people 1: {r['frames']} frames in "
+                    f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
             r = run_mediapipe(path, mp_out, f"run {i + 1}")
             r["run"] = i + 1
             clip["mediapipe_runs"].append(r)
@@ -512,6 +657,9 @@ def main():
         s["mediapipe_wall_s"] = med(mp_runs, "wall_s")
         s["mediapipe_cpu_s"] = med(mp_runs, "cpu_s")
         s["mediapipe_rss_mb"] = max(r["peak_rss_mb"] for r in mp_runs)
+        s["mediapipe_persons_per_s"] = med(mp_runs, "persons_per_s")
+        s["mediapipe_cpu_ms_per_person"] = med(mp_runs, "cpu_ms_per_person")
+        s["mediapipe_persons_per_frame"] = round(mp_runs[-1]["poses"] / max(1, mp_runs[-1]["frames"]), 3)
         for t in threads:
             runs = [r for r in clip["posepipe_runs"] if r["threads"] == t]
             s[f"posepipe_t{t}_fps"] = med(runs, "fps")
@@ -519,6 +667,18 @@ def main():
             s[f"posepipe_t{t}_cpu_s"] = med(runs, "cpu_s")
             s[f"posepipe_t{t}_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
             s[f"ratio_t{t}"] = round(s[f"posepipe_t{t}_fps"] / s["mediapipe_fps"], 3)
+            s[f"posepipe_t{t}_persons_per_s"] = med(runs, "persons_per_s")
+            s[f"posepipe_t{t}_cpu_ms_per_person"] = med(runs, "cpu_ms_per_person")
+            s[f"ratio_t{t}_persons_per_s"] = paired_ratio(runs, mp_runs, "persons_per_s")
+            s[f"ratio_t{t}_cpu_ms_per_person"] = paired_ratio(runs, mp_runs, "cpu_ms_per_person")
+        one = clip["posepipe_one_runs"]
+        if one:
+            s["one_fps"] = med(one, "fps")
+            s["one_persons_per_s"] = med(one, "persons_per_s")
+            s["one_cpu_ms_per_person"] = med(one, "cpu_ms_per_person")
+            s["one_persons_per_frame"] = round(one[-1]["persons"] / max(1, one[-1]["frames"]), 3)
+            s["ratio_one_persons_per_s"] = paired_ratio(one, mp_runs, "persons_per_s")
+            s["ratio_one_cpu_ms_per_person"] = paired_ratio(one, mp_runs, "cpu_ms_per_person")
         last = [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]]
         s["persons_per_s"] = med(last, "persons_per_s")
         s["persons_per_frame"] = round(last[-1]["persons"] / max(1, last[-1]["frames"]), 3)
@@ -533,18 +693,26 @@ def main():
 
     report["quality"] = []
     report["quality_clips"] = []
-    for clip in report["clips"]:
-        tag = re.sub(r"\W+", "_", clip["label"])
-        report["quality"].append(track_quality(clip["label"], clip["path"], tag,
-                                               mp_smoothed=os.path.join(WORK, f"{tag}.mediapipe.jsonl")))
-    for spec in ARGS.quality_clip:
+    for spec in ARGS.clip if "quality" in parts else []:
+        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
+        tag = re.sub(r"\W+", "_", label)
+        timed = os.path.join(WORK, f"{tag}.mediapipe.jsonl") if "speed" in parts else None
+        if timed is None:  # the speed part lists its clips itself
+            report["quality_clips"].append({"label": label, "path": path, "source": source})
+        report["quality"].append(track_quality(label, path, tag, mp_smoothed=timed))
+    for spec in ARGS.quality_clip if "quality" in parts else []:
         label, path, source = (spec.split("=", 2) + ["", ""])[:3]
         if not os.path.isfile(path):
             die(f"clip {path} is missing")
         report["quality_clips"].append({"label": label, "path": path, "source": source})
         report["quality"].append(track_quality(label, path, re.sub(r"\W+", "_", label)))
 
-    if ARGS.long and ARGS.short:
+    if ARGS.folder and "folder" in parts:
+        videos = sorted(os.path.join(ARGS.folder, f) for f in os.listdir(ARGS.folder) if f.endswith(".mp4"))
+        log(f"folder: {len(videos)} clips in {ARGS.folder}")
+        report["folder"] = folder_run(videos, ARGS.folder_runs, threads[-1])
+
+    if ARGS.long and ARGS.short and "memory" in parts:
         t = threads[-1]
         memory = {"threads": t, "source": ARGS.long_source}
         for key, path in (("short", ARGS.short), ("long", ARGS.long)):

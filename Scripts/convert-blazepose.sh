@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproducibly convert MediaPipe's BlazePose .tflite models to ONNX in Pipelines/blazepose/.
+# Reproducibly convert MediaPipe's BlazePose .tflite models to ONNX in Pipelines/blazepose/, each checked
+# against the TFLite runtime on test images and on real frames and person crops of the fixtures.
 # Everything downloaded lives in .venv-convert/ (git-ignored); delete it to start from scratch.
 # Re-running is cheap: the venv, the wheel and up-to-date ONNX files are reused, and the
 # ONNX-vs-TFLite verification runs every time.
@@ -26,4 +27,4 @@ WHEEL="$(compgen -G "$CACHE/mediapipe-0.10.14-*.whl" | head -n1)"
 
 # Quiet TensorFlow's C++ start-up chatter; real errors still surface.
 export TF_CPP_MIN_LOG_LEVEL=2
-"$VENV/bin/python" "$ROOT/Scripts/convert_blazepose.py" "$WHEEL" "$OUT"
+"$VENV/bin/python" "$ROOT/Scripts/convert_blazepose.py" "$WHEEL" "$OUT" "$ROOT/Fixtures"
