@@ -12,7 +12,7 @@ public struct StageFactory: Sendable {
     /// Whether people are followed from frame to frame by their own poses. With the whole-frame
     /// detector the frame is the crop on every frame, as MMPose's `inference_topdown` without
     /// boxes has it, and detecting it costs nothing.
-    public var followsPeople: Bool { description.detector != .wholeFrame }
+    public var followsPeople: Bool { description.detector != .wholeFrame && description.detector.multiPose == nil }
 
     /// A detector session for one thread.
     public func makeDetector() throws -> any PersonDetecting {
@@ -21,7 +21,20 @@ public struct StageFactory: Sendable {
             case .blazepose(let part): return try BlazePoseDetector(part)
             case .box(let part): return try BoxDetector(part)
             case .wholeFrame: return WholeFrameDetector()
+            case .multiPose: throw PosePipeError.invalidPipeline("type: movenet finds people with their keypoints; it is no box detector")
             }
+        } catch PosePipeError.invalidPipeline(let message) {
+            throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
+        }
+    }
+
+    /// A multi-person pose session for one thread, when the detector is a multi-person model.
+    public func makeMultiPose() throws -> any MultiPoseEstimating {
+        guard let part = description.detector.multiPose else {
+            throw PosePipeError.invalidPipeline("\(description.name): detector: \(description.detector.name) is no multi-person model")
+        }
+        do {
+            return try MoveNetEstimator(part, keypointCount: description.keypoints.count)
         } catch PosePipeError.invalidPipeline(let message) {
             throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
         }
@@ -29,7 +42,9 @@ public struct StageFactory: Sendable {
 
     /// A pose estimator session for one thread.
     public func makeEstimator() throws -> PoseEstimator {
-        let pose = description.pose
+        guard let pose = description.pose else {
+            throw PosePipeError.invalidPipeline("\(description.name): pose: missing (only a movenet detector finds keypoints without one)")
+        }
         guard let file = pose.model else {
             throw PosePipeError.badUsage("pipeline \(description.name) ships no model: give your export with --model FILE.onnx")
         }
@@ -54,6 +69,11 @@ public struct StageFactory: Sendable {
         return PoseEstimator(model: model, decoder: decoder)
     }
 
+    private var pose: PoseModelDescription {
+        // Only reached from makeEstimator, which has checked that there is one.
+        description.pose!
+    }
+
     private func presenceReading(_ presence: PoseModelDescription.Presence, output: ONNXModel.Output, index: Int) throws
         -> (output: Int, threshold: Double, logits: Bool)
     {
@@ -68,7 +88,7 @@ public struct StageFactory: Sendable {
         guard output.count % stride == 0 else {
             throw invalid("pose.regression.values_per_keypoint: \(stride) does not divide output '\(output.name)' (\(output.count) values)")
         }
-        if case .aligned(let follow, _, _) = description.pose.crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
+        if case .aligned(let follow, _, _) = pose.crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
             throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(output.count / stride) points")
         }
         return (index, stride, regression.hiddenPositions)
@@ -76,10 +96,10 @@ public struct StageFactory: Sendable {
 
     /// The crop rule for a pose model taking `inputWidth` × `inputHeight`.
     public func cropRule(inputWidth: Int, inputHeight: Int) -> any CropRule {
-        switch description.pose.crop {
+        switch pose.crop {
         case .box(let padding, let udp):
             BoxCropRule(padding: padding, udp: udp, inputWidth: inputWidth, inputHeight: inputHeight,
-                        clearScore: description.pose.clearScore)
+                        clearScore: pose.clearScore)
         case .aligned(let follow, let angle, let scale):
             AlignedCropRule(follow: follow, targetAngleDegrees: angle, scale: scale)
         }
@@ -93,7 +113,7 @@ public struct StageFactory: Sendable {
                 throw invalid("pose.codec: \(file)'s output '\(output.name)' has shape \(shape); the codec needs \(expected) with \(k) keypoints (\(description.keypoints.name))")
             }
         }
-        let scheme = description.pose.codec.scheme
+        let scheme = pose.codec.scheme
         switch scheme {
         case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
              .mediapipe(let layout, _, _, _, _):
@@ -126,7 +146,7 @@ public struct StageFactory: Sendable {
     }
 
     private func heatmapChannels(_ output: ONNXModel.Output) -> Int {
-        guard output.shape.count == 4, let layout = description.pose.codec.scheme.heatmapLayout else { return 0 }
+        guard output.shape.count == 4, let layout = pose.codec.scheme.heatmapLayout else { return 0 }
         return layout == .nchw ? output.shape[1] : output.shape[3]
     }
 
