@@ -74,11 +74,11 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         let d = try PipelineDescription.load("blazepose")
         #expect(d.keypoints.name == "blazepose-33" && d.keypoints.count == 33)
         #expect(d.detector.name == "blazepose")
-        #expect(d.pose.codec.scheme == .mediapipe(layout: .nhwc, kernel: 7, minConfidence: 0.5, centre: .regression, logits: true))
-        #expect(d.pose.crop == .aligned(follow: [33, 34], angleDegrees: 90, scale: 1.25))
-        #expect(d.pose.input.normalization == .range(low: 0, high: 1))
-        #expect(d.pose.newPerson?.anchors == [11, 12, 23, 24])
-        #expect(d.pose.clearScore == 0.5)
+        #expect(d.pose?.codec.scheme == .mediapipe(layout: .nhwc, kernel: 7, minConfidence: 0.5, centre: .regression, logits: true))
+        #expect(d.pose?.crop == .aligned(follow: [33, 34], angleDegrees: 90, scale: 1.25))
+        #expect(d.pose?.input.normalization == .range(low: 0, high: 1))
+        #expect(d.pose?.newPerson?.anchors == [11, 12, 23, 24])
+        #expect(d.pose?.clearScore == 0.5)
     }
 
     @Test func keypointSetsPairLeftWithRight() throws {
