@@ -8,11 +8,7 @@ private func describeMoveNet(_ edit: (inout [String: Any]) -> Void) throws -> Pi
     var json = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped.appendingPathComponent("movenet/pipeline.json"))) as! [String: Any]
     set(&json, "detector.model", shipped.appendingPathComponent("movenet/movenet.onnx").path)
     edit(&json)
-    let folder = Fixtures.scratch()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("pipeline.json")
-    try JSONSerialization.data(withJSONObject: json).write(to: file)
-    return try PipelineLoader(folders: [shipped]).load(file.path)
+    return try loadWritten(json)
 }
 
 /// One whole run of the movenet pipeline over `path`.
@@ -238,5 +234,20 @@ private let sports2dMoveNet: Result<[FrameResult], PosePipeError> = Result {
         let withSomeone = results.filter { !$0.people.isEmpty }.count
         #expect(Double(withSomeone) >= 0.75 * Double(results.count), "\(withSomeone) of \(results.count)")
         #expect((results.map(\.people.count).max() ?? 0) >= 3)
+    }
+}
+
+@Suite struct MoveNetCommandLineTests {
+    /// The model is detector and pose model at once: options that swap either are refused (64).
+    @Test(arguments: [["--detector", "blazepose"], ["--flip-test"], ["--model", Fixtures.root.appendingPathComponent("Pipelines/hrnet/hrnet.onnx").path]])
+    func optionsForATopDownPipelineAreRefused(extra: [String]) throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let outcome = try CLI.run([Fixtures.sports2d, "--pipeline", "movenet", "-o", output, "--quiet"] + extra, feeding: Data())
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr == "posepipe: \(extra[0]): pipeline movenet finds people and keypoints in one model run; it takes no per-person pose model, detector or flip test\n",
+                "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
     }
 }

@@ -14,11 +14,16 @@ func describe(_ edit: (inout [String: Any]) -> Void) throws -> PipelineDescripti
     pose["model"] = shipped.appendingPathComponent("blazepose/pose_landmark_full.onnx").path
     json["pose"] = pose
     edit(&json)
+    return try loadWritten(json)
+}
+
+/// `json` written to a scratch folder as `pipeline.json` and read from there, with the shipped parts at hand.
+func loadWritten(_ json: [String: Any]) throws -> PipelineDescription {
     let folder = Fixtures.scratch()
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("pipeline.json")
     try JSONSerialization.data(withJSONObject: json).write(to: file)
-    return try PipelineLoader(folders: [shipped]).load(file.path)
+    return try PipelineLoader(folders: [Fixtures.root.appendingPathComponent("Pipelines")]).load(file.path)
 }
 
 /// A JSON value a test writes into a description (Sendable, unlike `Any`).

@@ -51,10 +51,9 @@ public final class MoveNetEstimator: MultiPoseEstimating {
     }
 
     public func people(in frame: VideoFrame) throws -> [PersonObservation] {
-        let region = description.region(width: frame.displayWidth, height: frame.displayHeight)
-        let pixels = tensor(for: frame)
         let size = description.inputSize(width: frame.displayWidth, height: frame.displayHeight)
-        let values = try pixels.withUnsafeBufferPointer {
+        let region = description.region(width: frame.displayWidth, height: frame.displayHeight)
+        let values = try tensor(for: frame).withUnsafeBufferPointer {
             try model.run(input: inputName, $0, shape: [1, size.height, size.width, 3], outputs: [output])
         }
         return decoder.decode(values[0], toFrame: region.cropToFrame(cropWidth: 1, cropHeight: 1))
