@@ -8,6 +8,7 @@ import Foundation
 /// rounded up to a multiple of `multiple` (the model's stride) and the picture is centred in
 /// that input on black, as MoveNet's authors advise for its free input size.
 public struct MultiPoseDescription: Sendable, Equatable {
+    /// The part's name: its folder under `Pipelines/detectors/`, or `inline`.
     public var name: String
     public var model: ModelReference
     /// The model's input name; nil: its only input. The input is uint8 RGB, NHWC.
@@ -15,7 +16,9 @@ public struct MultiPoseDescription: Sendable, Equatable {
     /// The output of one row per person: K × (y, x, score), then (ymin, xmin, ymax, xmax, score),
     /// normalised to the input; nil: the model's only output.
     public var output: String?
+    /// Input pixels along the frame's longer side.
     public var longSide: Int
+    /// The model's stride: both input sides are multiples of it.
     public var multiple: Int
     /// A row scored at least this is a person.
     public var scoreThreshold: Double

@@ -104,9 +104,8 @@ public final class PosePipeline: Sendable {
             }
         }
         let fallback = built.removeLast()
-        let input = estimators[0].model.input
         stages = .topDown(detectors: built, fallback: fallback, poses: PoseStage(estimators: estimators),
-                          cropRule: factory.cropRule(inputWidth: input.width, inputHeight: input.height))
+                          cropRule: estimators[0].decoder.cropRule)
     }
 
     /// Runs `decoder` to its end (or `options.maxFrames`, or until `shouldStop` says so) and

@@ -2,6 +2,7 @@
 /// (y, x, score), then the box (ymin, xmin, ymax, xmax) and the person's score, every
 /// coordinate normalised to the model's input (0 at its top-left edge, 1 at its bottom-right).
 public struct MoveNetDecoder: Sendable {
+    /// Keypoints in a row (17, COCO's, for MoveNet).
     public var keypointCount: Int
     /// A row scored at least this is a person.
     public var scoreThreshold: Double

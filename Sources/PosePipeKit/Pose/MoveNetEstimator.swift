@@ -8,8 +8,10 @@ import Foundation
 /// bilinearly and rounded to the uint8 values the model takes; its normalised outputs map back
 /// through the same region.
 public final class MoveNetEstimator: MultiPoseEstimating {
+    /// The session, its input uint8 [1, H, W, 3] with H and W set per frame.
     public let model: ONNXModel
     public let description: MultiPoseDescription
+    /// Reads the rows of the output.
     public let decoder: MoveNetDecoder
     private let inputName: String
     private let output: ONNXModel.Output
