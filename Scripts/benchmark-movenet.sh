@@ -73,4 +73,34 @@ for (clip, pipeline, threads), rs in groups.items():
     print(f"| {clip} | {pipeline} | {threads} | {frames / wall:.1f} | {people / wall:.1f} | {people / frames:.2f} | "
           f"{cpu:.2f} | {1000 * cpu / max(people, 1):.1f} | {med('rss_mb'):.0f} |")
 PY
+# Agreement with BlazePose on the people both find: BlazePose's 17 COCO keypoints (of its 33) against
+# MoveNet's, matched to the MoveNet person nearest by median keypoint distance.
+python3 - "$OUT" "${PIPELINES[@]}" >> "$ROOT/out/benchmark-movenet.md" <<'PY'
+import json, os, sys
+out, pipelines = sys.argv[1], [os.path.basename(p) for p in sys.argv[2:] if os.path.basename(p) != "blazepose"]
+COCO_IN_BLAZEPOSE = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
+def load(path): return [json.loads(line) for line in open(path)][1:]
+def dist(a, b): return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
+def median(v): return sorted(v)[len(v) // 2]
+print("\n| clip | pipeline | BlazePose's people matched / unmatched | keypoint distance / person size, median / p90 |")
+print("|---|---|---|---|")
+for clip in ("sports2d_demo", "vtest_pedestrians"):
+    for name in pipelines:
+        reference, other = load(f"{out}/{clip}-blazepose-t1.jsonl"), load(f"{out}/{clip}-{name}-t1.jsonl")
+        distances, matched, unmatched = [], 0, 0
+        for a, b in zip(reference, other):
+            for person in a["persons"]:
+                ka = [person["keypoints"][i] for i in COCO_IN_BLAZEPOSE]
+                clear = [k for k in ka if k[2] >= 0.5]
+                if len(clear) < 2: continue
+                size = max(max(k[0] for k in clear) - min(k[0] for k in clear), max(k[1] for k in clear) - min(k[1] for k in clear))
+                best = min(b["persons"], default=None, key=lambda p: median([dist(x, y) for x, y in zip(ka, p["keypoints"])]))
+                if best is None or median([dist(x, y) for x, y in zip(ka, best["keypoints"])]) > 0.5 * size:
+                    unmatched += 1
+                    continue
+                matched += 1
+                distances += [dist(x, y) / size for x, y in zip(ka, best["keypoints"]) if x[2] >= 0.5 and y[2] >= 0.3]
+        distances.sort()
+        print(f"| {clip} | {name} | {matched} / {unmatched} | {median(distances):.3f} / {distances[int(0.9 * len(distances))]:.3f} |")
+PY
 cat "$ROOT/out/benchmark-movenet.md"
