@@ -73,11 +73,12 @@ for (clip, pipeline, threads), rs in groups.items():
     print(f"| {clip} | {pipeline} | {threads} | {frames / wall:.1f} | {people / wall:.1f} | {people / frames:.2f} | "
           f"{cpu:.2f} | {1000 * cpu / max(people, 1):.1f} | {med('rss_mb'):.0f} |")
 PY
-# Agreement with BlazePose on the people both find: BlazePose's 17 COCO keypoints (of its 33) against
+# Agreement with BlazePose on the people both find (first thread count's runs): BlazePose's 17 COCO keypoints (of its 33) against
 # MoveNet's, matched to the MoveNet person nearest by median keypoint distance.
-python3 - "$OUT" "${PIPELINES[@]}" >> "$ROOT/out/benchmark-movenet.md" <<'PY'
+python3 - "$OUT" "${THREADS%% *}" "${PIPELINES[@]}" >> "$ROOT/out/benchmark-movenet.md" <<'PY'
 import json, os, sys
-out, pipelines = sys.argv[1], [os.path.basename(p) for p in sys.argv[2:] if os.path.basename(p) != "blazepose"]
+out, threads = sys.argv[1], sys.argv[2]
+pipelines = [os.path.basename(p) for p in sys.argv[3:] if os.path.basename(p) != "blazepose"]
 COCO_IN_BLAZEPOSE = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
 def load(path): return [json.loads(line) for line in open(path)][1:]
 def dist(a, b): return ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5
@@ -86,7 +87,7 @@ print("\n| clip | pipeline | BlazePose's people matched / unmatched | keypoint d
 print("|---|---|---|---|")
 for clip in ("sports2d_demo", "vtest_pedestrians"):
     for name in pipelines:
-        reference, other = load(f"{out}/{clip}-blazepose-t1.jsonl"), load(f"{out}/{clip}-{name}-t1.jsonl")
+        reference, other = load(f"{out}/{clip}-blazepose-t{threads}.jsonl"), load(f"{out}/{clip}-{name}-t{threads}.jsonl")
         distances, matched, unmatched = [], 0, 0
         for a, b in zip(reference, other):
             for person in a["persons"]:
