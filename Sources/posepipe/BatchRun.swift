@@ -10,6 +10,7 @@ struct BatchRun {
     let quiet: Bool
     let batch: BatchArguments
     let pipeline: PipelineArguments
+    let outputs: OutputArguments
     let stop: StopRequest
 
     func run() throws {
@@ -45,7 +46,8 @@ struct BatchRun {
         let pipelines = try (0..<max(1, min(jobs, mine.count))).map { _ in
             try PosePipeline(description: description, options: options)
         }
-        let runner = BatchRunner(layout: layout, pipelines: pipelines, overwrite: batch.overwrite)
+        let runner = BatchRunner(layout: layout, pipelines: pipelines, overwrite: batch.overwrite,
+                                 angles: outputs.angleCalculator(for: description))
         let console = BatchConsole(showProgress: !quiet && StandardError.isTerminal, total: mine.count, layout: layout)
         let report = runner.run(catalog, shard: shard, since: start, shouldStop: stop.check, observe: console.handle)
         console.finish()

@@ -13,7 +13,4 @@ struct OutputArguments: ParsableArguments {
     func angleCalculator(for description: PipelineDescription) -> JointAngles? {
         angles ? JointAngles(keypointNames: description.keypoints.keypoints, clearScore: description.clearScore) : nil
     }
-
-    /// Whether any of these was given.
-    var anyGiven: Bool { angles || overlay != nil }
 }

@@ -15,7 +15,7 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Person detector: blazepose, efficientdet-lite0 or whole-frame (every frame is one person); `posepipe pipelines` lists them.", valueName: "name"))
     var detector: String?
 
-    @Flag(name: .long, help: "Also run each crop mirrored and average the heatmaps (MMPose's flip test): steadier keypoints for twice the pose model's work.")
+    @Flag(name: .long, help: "Also run each crop mirrored and average the heatmaps, or the regressed coordinates (MMPose's flip test): steadier keypoints for twice the pose model's work.")
     var flipTest = false
 
     @Option(name: .long, parsing: .unconditional, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
@@ -113,9 +113,6 @@ struct PipelineArguments: ParsableArguments {
             }
         }
         if flipTest, let pose = description.pose, pose.flipTest == nil {
-            guard pose.codec.scheme.readsHeatmaps else {
-                throw PosePipeError.badUsage("--flip-test: pipeline \(description.name) regresses coordinates; the flip test averages heatmaps")
-            }
             description.pose?.flipTest = pose.flipSettings
         }
         return description

@@ -40,8 +40,10 @@ struct RunCommand: ParsableCommand {
             var isFolder: ObjCBool = false
             if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }
-                guard !outputs.anyGiven else { throw PosePipeError.badUsage("--angles and --overlay are for one input; \(input) is a folder") }
-                try BatchRun(input: input, output: output, quiet: quiet, batch: batch, pipeline: pipeline, stop: stop).run()
+                guard outputs.overlay == nil else {
+                    throw PosePipeError.badUsage("--overlay is for one input; \(input) is a folder (draw a clip's tracks with posepipe render)")
+                }
+                try BatchRun(input: input, output: output, quiet: quiet, batch: batch, pipeline: pipeline, outputs: outputs, stop: stop).run()
             } else {
                 guard !batch.anyGiven else {
                     throw PosePipeError.badUsage("--jobs, --shard, --overwrite and --report are for a folder of clips; \(input) is not a folder")

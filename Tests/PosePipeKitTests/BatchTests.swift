@@ -128,6 +128,28 @@ import Testing
         #expect(summary.notVideo == [SkippedFile(path: "notes.txt", reason: "not media FFmpeg reads")])
     }
 
+    @Test func anglesGoIntoEveryClipsTracksAndOverlaysAreForOneClip() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try makeClips()
+        let overlay = try CLI.run([clips, "-o", tracks, "--overlay", root.path + "/o.mp4"])
+        #expect(overlay.status == 64)
+        #expect(overlay.stderr == "posepipe: --overlay is for one input; \(clips) is a folder (draw a clip's tracks with posepipe render)\n")
+        let outcome = try CLI.run([clips, "-o", tracks, "--angles"])
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        var people = 0
+        for clip in ["a/one.mp4", "b/c/two.ts", "three.mkv"] {
+            let track = try TrackFile(path: tracks + "/" + clip + ".jsonl")
+            #expect((track.header["angles"] as? [String])?.contains("right_knee") == true, "\(clip)")
+            for frame in track.frames {
+                for person in frame["persons"] as? [[String: Any]] ?? [] {
+                    people += 1
+                    #expect(person["angles"] is [String: Any], "\(clip) frame \(frame["frame"] ?? "?")")
+                }
+            }
+        }
+        #expect(people > 0, "the clips' pedestrians are found, so the person records are checked")
+    }
+
     @Test func oneBadClipFailsAloneAndTheBatchExits75() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try makeClips()

@@ -63,4 +63,25 @@ import Testing
             #expect(abs(a.x - b.x) < 1e-6 && abs(a.y - b.y) < 1e-6 && abs(a.score - b.score) < 1e-6)
         }
     }
+
+    @Test func thePoseDecoderAveragesTheMirroredCropsCoordinates() throws {
+        let codec = CoordinateRegressionCodec(layout: .rle, units: .normalized)
+        let (w, h) = (192, 256)
+        let decoder = PoseDecoder(reader: .coordinates(codec), keypointCount: 2, inputWidth: w, inputHeight: h,
+                                  cropRule: BoxCropRule(padding: 1.25, inputWidth: w, inputHeight: h), clearScore: 0.5,
+                                  presence: nil, regression: nil, flip: (indices: [1, 0], shift: true))
+        let crop = RotatedRect(center: Point2(x: 300, y: 200), width: 150, height: 200)
+        let plain: [Float] = [0.25, 0.5, -3, -3, 0.75, 0.125, -3, -3]
+        // The mirrored crop sees each keypoint 0.02 of the crop further right once flipped back.
+        let shifted: [Float] = [0.27, 0.5, -3, -3, 0.77, 0.125, -3, -3]
+        let mirrored = codec.flippedBack(shifted, flipIndices: [1, 0], shift: true, inputWidth: w)
+        let both = try #require(decoder.decode([plain], mirrored: [mirrored], crop: crop))
+        let alone = try #require(decoder.decode([plain], crop: crop))
+        let halfway = try #require(decoder.decode([[0.26, 0.5, -3, -3, 0.76, 0.125, -3, -3]], crop: crop))
+        for k in 0..<2 {
+            #expect(abs(both.keypoints[k].x - halfway.keypoints[k].x) < 1e-3, "keypoint \(k) x")
+            #expect(abs(both.keypoints[k].y - alone.keypoints[k].y) < 1e-3, "keypoint \(k) y")
+            #expect(abs(both.keypoints[k].x - alone.keypoints[k].x) > 0.5, "keypoint \(k) moved by the mirrored run")
+        }
+    }
 }

@@ -12,6 +12,10 @@ import Testing
         var height: Double
         /// First frame the person is in view.
         var from = 0
+        /// First frame the person is out of view again.
+        var until = Int.max
+
+        func visible(at frame: Int) -> Bool { from <= frame && frame < until }
 
         func box() -> Box { Box(x: x, y: 300 - height, width: height * 0.4, height: height) }
         func keypoints() -> [Keypoint] {
@@ -23,9 +27,11 @@ import Testing
 
     final class Detector: PersonDetecting {
         let people: [Person]
+        let runs = Mutex(0)
         init(_ people: [Person]) { self.people = people }
         func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
-            people.filter { $0.from <= frame.index }.map { Detection(box: $0.box(), score: 0.9) }
+            runs.withLock { $0 += 1 }
+            return people.filter { $0.visible(at: frame.index) }.map { Detection(box: $0.box(), score: 0.9) }
         }
     }
 
@@ -39,15 +45,17 @@ import Testing
         }
         func estimate(in frame: VideoFrame, crop: RotatedRect) throws -> PoseEstimate? {
             runs.withLock { $0 += 1 }
-            guard let person = people.first(where: { $0.from <= frame.index && crop.contains($0.box().center) }) else { return nil }
+            guard let person = people.first(where: { $0.visible(at: frame.index) && crop.contains($0.box().center) }) else { return nil }
             return PoseEstimate(keypoints: person.keypoints(), presence: 0.9, nextCrop: rule.crop(following: person.keypoints(), points: nil))
         }
     }
 
     let rule = BoxCropRule(padding: 1.25, inputWidth: 192, inputHeight: 256)
 
-    /// Each frame's people's heights, and the pose model's runs.
-    func run(_ people: [Person], maxPeople: Int?, frames: Int = 10) throws -> (heights: [[Double]], ids: Set<Int>, runs: Int) {
+    /// Each frame's people's heights, the pose model's runs and the detector's, with detections deferred to the
+    /// follower as the pipeline defers them under a limit (or not, to compare).
+    func run(_ people: [Person], maxPeople: Int?, defers: Bool? = nil, frames: Int = 10) throws
+        -> (heights: [[Double]], ids: Set<Int>, runs: Int, detections: Int) {
         let detector = Detector(people)
         let estimator = Estimator(people, rule: rule)
         let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
@@ -58,13 +66,16 @@ import Testing
         var ids = Set<Int>()
         for index in 0..<frames {
             let frame = VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
-            let detected = try schedule.scheduled(frame: index, width: 800, height: 400).map { try detector.crops(in: frame, tiles: $0, rule: rule) }
+            let detected = try FrameDetection.scheduled(tiles: schedule.scheduled(frame: index, width: 800, height: 400),
+                                                        defers: defers ?? (maxPeople != nil)) {
+                try detector.crops(in: frame, tiles: $0, rule: rule)
+            }
             for result in try follower.process([(frame, detected)]) {
                 heights.append(result.people.map { ($0.box.height * 10).rounded() / 10 }.sorted())
                 ids.formUnion(result.people.map(\.id))
             }
         }
-        return (heights, ids, estimator.runs.withLock { $0 })
+        return (heights, ids, estimator.runs.withLock { $0 }, detector.runs.withLock { $0 })
     }
 
     let crowd = [Person(x: 50, height: 120), Person(x: 300, height: 200), Person(x: 550, height: 160)]
@@ -80,6 +91,29 @@ import Testing
         #expect(one.heights == Array(repeating: [200], count: 10))
         #expect(one.ids == [1])
         #expect(one.runs == 3 + 9, "the first detection's people are all looked at, then only the one followed")
+    }
+
+    @Test func aFullLimitSkipsTheDetectorWithoutChangingTheResult() throws {
+        for limit in [1, 2, 3] {
+            let deferred = try run(crowd, maxPeople: limit)
+            let eager = try run(crowd, maxPeople: limit, defers: false)
+            #expect(deferred.heights == eager.heights && deferred.ids == eager.ids && deferred.runs == eager.runs, "limit \(limit)")
+            #expect(eager.detections == 4, "frames 0, 3, 6 and 9")
+            #expect(deferred.detections == 1, "limit \(limit): only the first, while places were free")
+        }
+        let four = try run(crowd, maxPeople: 4)
+        #expect(four.detections == 4, "a free place keeps every scheduled detection")
+        #expect(four.heights == Array(repeating: [120, 160, 200], count: 10))
+    }
+
+    @Test func aPlaceFreedByALostPersonIsSearchedAtTheNextScheduledDetection() throws {
+        // The followed person is gone from frame 5; the other is in view from frame 2 but has no place until then.
+        let scene = [Person(x: 50, height: 200, until: 5), Person(x: 400, height: 120, from: 2)]
+        let deferred = try run(scene, maxPeople: 1)
+        let eager = try run(scene, maxPeople: 1, defers: false)
+        #expect(deferred.heights == [[200], [200], [200], [200], [200], [], [120], [120], [120], [120]])
+        #expect(deferred.heights == eager.heights && deferred.runs == eager.runs)
+        #expect(deferred.detections == 2, "frame 0 and frame 6 (frame 3's and 9's places were taken)")
     }
 
     @Test func twoKeepsTheTwoLargest() throws {
@@ -112,7 +146,7 @@ import Testing
         var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off, maxPeople: 1), online: nil)
         for index in 0..<4 {
             let frame = VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
-            let results = try follower.process([(frame, nil)])
+            let results = try follower.process([(frame, .none)])
             #expect(results[0].people.count == 1, "frame \(index)")
         }
     }

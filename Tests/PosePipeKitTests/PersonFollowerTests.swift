@@ -66,8 +66,9 @@ import Testing
         var results: [FrameResult] = []
         for index in 0..<frames {
             let f = frame(index)
-            let detected = try schedule.scheduled(frame: index, width: 640, height: 360)
-                .map { try detector.crops(in: f, tiles: $0, rule: rule) }
+            let detected = try FrameDetection.scheduled(tiles: schedule.scheduled(frame: index, width: 640, height: 360), defers: false) {
+                try detector.crops(in: f, tiles: $0, rule: rule)
+            }
             results += try follower.process([(f, detected)])
         }
         return (results, detector)

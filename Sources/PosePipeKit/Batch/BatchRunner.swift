@@ -11,14 +11,17 @@ public final class BatchRunner: Sendable {
     public let layout: BatchLayout
     /// Process clips whose output already exists again, replacing it once the clip completes.
     public let overwrite: Bool
+    /// Adds each person's joint and segment angles to every clip's tracks (`--angles`).
+    public let angles: JointAngles?
     private let pipelines: [PosePipeline]
 
     /// - Parameter pipelines: one per job; as many clips run at once.
-    public init(layout: BatchLayout, pipelines: [PosePipeline], overwrite: Bool = false) {
+    public init(layout: BatchLayout, pipelines: [PosePipeline], overwrite: Bool = false, angles: JointAngles? = nil) {
         precondition(!pipelines.isEmpty, "a batch needs at least one pipeline")
         self.layout = layout
         self.pipelines = pipelines
         self.overwrite = overwrite
+        self.angles = angles
     }
 
     /// Runs `shard`'s share of `catalog` and reports on every clip of it.
@@ -87,7 +90,7 @@ public final class BatchRunner: Sendable {
                 decoder = opened
                 observe(.started(clip: clip, duration: opened.info.duration))
                 let writer = try held.writer()
-                _ = try TrackExport.run(opened, through: pipeline, into: writer, shouldStop: shouldStop) { frame in
+                _ = try TrackExport.run(opened, through: pipeline, into: writer, angles: angles, shouldStop: shouldStop) { frame in
                     frames = frame.index + 1
                     observe(.frame(clip: clip, frames: frames, pts: frame.pts))
                 }

@@ -40,20 +40,29 @@ struct PersonFollower {
         tail = TrackingTail(options: options, clearScore: parts.clearScore, flip: parts.flip, online: online)
     }
 
-    /// One block's frames, each with the crops its detection found (nil: no detection ran).
-    mutating func process(_ block: [(frame: VideoFrame, detected: [RotatedRect]?)]) throws -> [FrameResult] {
+    /// One block's frames, each with what its detection found or left to do.
+    mutating func process(_ block: [(frame: VideoFrame, detected: FrameDetection)]) throws -> [FrameResult] {
         // People already followed keep their place (a single-person tool keeps its subject until
         // it loses them); beyond the limit, the largest stay.
         if let maxPeople { followed = PersonCropPlanner.largest(maxPeople, of: followed) }
         var jobs: [(frame: VideoFrame, crop: RotatedRect)] = []
         var spans: [Range<Int>] = []
         for (frame, detected) in block {
-            var newcomers = detected ?? []
-            if detected == nil && followed.isEmpty {
+            var newcomers: [RotatedRect] = []
+            var search: [RotatedRect]?  // tiles the detector searches here, in frame order
+            switch detected {
+            case .found(let crops):
+                newcomers = crops
+            case .deferred(let tiles):
+                search = followed.count < maxPeople ?? .max ? tiles : nil
+            case .none:
                 // Nobody to follow: look for people now rather than at the next detection frame.
+                search = followed.isEmpty
+                    ? parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) : nil
+            }
+            if let search {
                 let began = DispatchTime.now()
-                let tiles = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
-                newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
+                newcomers = try parts.fallbackDetector.crops(in: frame, tiles: search, rule: parts.cropRule)
                 busy.detection += began.secondsSince
             }
             let crops = planner.plan(tracked: followed, detected: newcomers, limit: maxPeople)

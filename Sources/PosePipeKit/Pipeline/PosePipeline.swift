@@ -62,12 +62,12 @@ public final class PosePipeline: Sendable {
 
     /// What the workers running ahead found in a frame.
     private enum Found: Sendable {
-        /// Crops of people a detection found; nil: no detection ran on the frame.
-        case crops([RotatedRect]?)
+        /// What the person detector did for the frame.
+        case detection(FrameDetection)
         case people([PersonObservation])
 
-        var crops: [RotatedRect]? {
-            if case .crops(let crops) = self { crops } else { nil }
+        var detection: FrameDetection {
+            if case .detection(let detection) = self { detection } else { .none }
         }
 
         var people: [PersonObservation] {
@@ -126,6 +126,9 @@ public final class PosePipeline: Sendable {
         let follows = StageFactory(description).followsPeople
         let schedule = DetectionSchedule(interval: follows ? options.detectionInterval(fps: decoder.info.fps) : 1,
                                          tiling: DetectionTiling(level: options.detectTiles))
+        // With --max-people, a detection can only matter while a place is free, which the follower knows
+        // in frame order: a lone followed subject then costs no detector runs at all, as in MediaPipe.
+        let defersDetection = options.maxPeople != nil && follows
 
         @Sendable func record(_ error: any Error, at index: Int) {
             let stageError = error as? PosePipeError ?? .inferenceFailed(String(describing: error))
@@ -163,12 +166,12 @@ public final class PosePipeline: Sendable {
         case .topDown(let detectors, _, _, let cropRule):
             workers = detectors.map { detector in
                 { frame in
-                    guard let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) else {
-                        return .crops(nil)
-                    }
-                    let began = DispatchTime.now()
-                    defer { busy.withLock { $0.detect += began.secondsSince } }
-                    return .crops(try detector.crops(in: frame, tiles: tiles, rule: cropRule))
+                    let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
+                    return .detection(try FrameDetection.scheduled(tiles: tiles, defers: defersDetection) { tiles in
+                        let began = DispatchTime.now()
+                        defer { busy.withLock { $0.detect += began.secondsSince } }
+                        return try detector.crops(in: frame, tiles: tiles, rule: cropRule)
+                    })
                 }
             }
         case .multiPose(let models):
@@ -238,7 +241,7 @@ public final class PosePipeline: Sendable {
                     block.append(next)
                 }
                 var results = follower != nil
-                    ? try follower!.process(block.map { (frame: $0.0, detected: $0.1.crops) })
+                    ? try follower!.process(block.map { (frame: $0.0, detected: $0.1.detection) })
                     : block.map { multiPoseFollower!.process($0.0, people: $0.1.people) }
                 if offline != nil {
                     for i in results.indices where !options.keepsPixels(results[i].frame.index) {

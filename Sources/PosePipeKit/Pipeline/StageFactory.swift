@@ -67,7 +67,10 @@ public struct StageFactory: Sendable {
             regression: try both(pose.regression, regressionIndex).map {
                 try regressionReading($0, crop: pose.crop, output: model.outputs[$1], index: $1)
             },
-            flip: pose.flipTest.map { (flipIndices(channels: heatmapChannels(model.outputs[0], scheme: pose.codec.scheme)), $0.shiftHeatmap) })
+            flip: pose.flipTest.map { test in
+                let channels = pose.codec.scheme.readsHeatmaps ? heatmapChannels(model.outputs[0], scheme: pose.codec.scheme) : description.keypoints.count
+                return (flipIndices(channels: channels), test.shiftHeatmap)
+            })
         return PoseEstimator(model: model, decoder: decoder)
     }
 

@@ -22,7 +22,8 @@ public struct PoseDecoder: Sendable {
     public var presence: (output: Int, threshold: Double, logits: Bool)?
     /// Where the regression head's points are among the outputs, and their stride.
     public var regression: (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)?
-    /// The flip test's channel swap and heatmap shift; nil: no flip test.
+    /// The flip test's channel (or keypoint row) swap and its shift of heatmaps or coordinates by one
+    /// pixel, as MMPose's `shift_heatmap` / `shift_coords`; nil: no flip test.
     public var flip: (indices: [Int], shift: Bool)?
 
     public init(reader: Reader, keypointCount: Int, inputWidth: Int, inputHeight: Int, cropRule: any CropRule, clearScore: Double,
@@ -47,11 +48,17 @@ public struct PoseDecoder: Sendable {
         return presence.logits ? sigmoid(raw) : raw
     }
 
+    /// Whether the model's presence output says the crop holds a person (always, without one).
+    public func holdsPerson(_ outputs: [[Float]]) -> Bool {
+        guard let presence, let score = presenceScore(outputs) else { return true }
+        return score >= presence.threshold
+    }
+
     /// The pose in `crop`, from the model's `outputs` (and, for a flip test, the outputs of the
     /// mirrored crop); nil when the crop holds nobody.
     public func decode(_ outputs: [[Float]], mirrored: [[Float]]? = nil, crop: RotatedRect) -> PoseEstimate? {
+        guard holdsPerson(outputs) else { return nil }
         let presenceValue = presenceScore(outputs)
-        if let presenceValue, let presence, presenceValue < presence.threshold { return nil }
         let toFrame = cropRule.codecToFrame(crop, inputWidth: inputWidth, inputHeight: inputHeight)
         // The regression head's points in input pixels, as the model gives them.
         var regressed: [Point2] = []
@@ -102,6 +109,10 @@ public struct PoseDecoder: Sendable {
             return regressed.isEmpty ? codec.decode(heatmaps, inputWidth: inputWidth, inputHeight: inputHeight)
                 : codec.decode(heatmaps, regressed: regressed, inputWidth: inputWidth, inputHeight: inputHeight)
         case .coordinates(let codec):
+            if let mirrored, let flip {
+                return codec.decodeFlipTest(plain: values, mirrored: mirrored, flipIndices: flip.indices, shift: flip.shift,
+                                            inputWidth: inputWidth, inputHeight: inputHeight)
+            }
             return codec.decode(values, keypointCount: keypointCount, inputWidth: inputWidth, inputHeight: inputHeight)
         }
     }

@@ -11,7 +11,8 @@ public final class PoseEstimator: PoseEstimating {
 
     public func estimate(in frame: VideoFrame, crop: RotatedRect) throws -> PoseEstimate? {
         let outputs = try model.run(frame, crop: crop)
-        if let presence = decoder.presenceScore(outputs), let rule = decoder.presence, presence < rule.threshold { return nil }
+        // Nobody there: the mirrored run of a flip test would be wasted.
+        guard decoder.holdsPerson(outputs) else { return nil }
         let mirrored = decoder.flip == nil ? nil : try model.run(frame, crop: crop, mirrored: true)
         return decoder.decode(outputs, mirrored: mirrored, crop: crop)
     }
