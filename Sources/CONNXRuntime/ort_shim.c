@@ -111,7 +111,7 @@ static size_t element_count(const int64_t *shape, size_t rank) {
 }
 
 int pp_ort_run(pp_ort_session *s,
-               const char *input_name, const float *input,
+               const char *input_name, const void *input, int input_type,
                const int64_t *input_shape, size_t input_rank,
                size_t output_count, const char *const *output_names,
                float *const *output_data,
@@ -126,10 +126,16 @@ int pp_ort_run(pp_ort_session *s,
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};
     size_t created = 0;
+    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
+        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
+        return -1;
+    }
+    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
     // ONNX Runtime never writes to an input, so dropping const here is sound.
     if (take_status(api->CreateTensorWithDataAsOrtValue(
-                        s->memory, (void *)input, element_count(input_shape, input_rank) * sizeof(float),
-                        input_shape, input_rank, ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, &input_value),
+                        s->memory, (void *)input, input_bytes, input_shape, input_rank,
+                        input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
+                        &input_value),
                     error, error_size) != 0)
         goto done;
     const int64_t *shape = output_shapes;

@@ -11,6 +11,6 @@ struct OutputArguments: ParsableArguments {
 
     /// The angle calculator for this pipeline's keypoints, when asked for.
     func angleCalculator(for description: PipelineDescription) -> JointAngles? {
-        angles ? JointAngles(keypointNames: description.keypoints.keypoints, clearScore: description.pose.clearScore) : nil
+        angles ? JointAngles(keypointNames: description.keypoints.keypoints, clearScore: description.clearScore) : nil
     }
 }

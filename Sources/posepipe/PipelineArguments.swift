@@ -83,6 +83,14 @@ struct PipelineArguments: ParsableArguments {
     func description() throws -> PipelineDescription {
         let loader = PipelineLoader()
         var description = try loader.load(pipeline)
+        if description.pose == nil {
+            // A multi-person model is the detector and the pose model at once.
+            let given = [model.map { _ in "--model" }, detector.map { _ in "--detector" }, flipTest ? "--flip-test" : nil].compactMap { $0 }
+            if let option = given.first {
+                throw PosePipeError.badUsage("\(option): pipeline \(description.name) finds people and keypoints in one model run; it takes no per-person pose model, detector or flip test")
+            }
+            return description
+        }
         if let model {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) else {
@@ -91,18 +99,21 @@ struct PipelineArguments: ParsableArguments {
             guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: model) else {
                 throw PosePipeError.inputUnreadable(path: model, reason: isDirectory.boolValue ? "a folder, not a model file" : "permission denied")
             }
-            description.pose.model = ModelReference(file: model, folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            description.pose.input.sizeFromModel = true
+            description.pose?.model = ModelReference(file: model, folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            description.pose?.input.sizeFromModel = true
         }
         if let detector {
             do {
                 description.detector = try loader.detector(named: detector)
+                guard description.detector.multiPose == nil else {
+                    throw DescriptionError(path: "", reason: "'\(detector)' finds keypoints too; run it as a pipeline of its own")
+                }
             } catch let error as DescriptionError {
                 throw PosePipeError.badUsage("--detector: \(error.reason); choose one of \(loader.detectorNames().joined(separator: ", "))")
             }
         }
-        if flipTest, description.pose.flipTest == nil {
-            description.pose.flipTest = description.pose.flipSettings
+        if flipTest, let pose = description.pose, pose.flipTest == nil {
+            description.pose?.flipTest = pose.flipSettings
         }
         return description
     }

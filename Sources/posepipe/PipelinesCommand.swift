@@ -20,8 +20,9 @@ struct PipelinesCommand: ParsableCommand {
         for (name, file) in loader.available() {
             do {
                 let d = try loader.load(file.path)
-                rows.append([name, d.pose.model?.file ?? "(yours: --model)", "\(d.keypoints.name) (\(d.keypoints.count))",
-                             d.detector.name, d.license ?? "-"])
+                let model = d.pose.map { $0.model?.file ?? "(yours: --model)" } ?? d.detector.multiPose.map { "\($0.model.file) (finds people too)" }
+                rows.append([name, model ?? "-", "\(d.keypoints.name) (\(d.keypoints.count))",
+                             d.detector.multiPose == nil ? d.detector.name : "(the pose model)", d.license ?? "-"])
             } catch let error as PosePipeError {
                 rows.append([name, "invalid: \(error.description)", "", "", ""])
             }

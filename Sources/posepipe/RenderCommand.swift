@@ -59,7 +59,7 @@ struct RenderCommand: ParsableCommand {
                 let description = try pipeline.description()
                 let engine = try PosePipeline(description: description, options: pipeline.options())
                 let writer = try OverlayWriter(path: output, info: decoder.info, skeleton: description.keypoints.skeleton,
-                                               clearScore: description.pose.clearScore)
+                                               clearScore: description.clearScore)
                 frames = try finishing(writer) {
                     try engine.run(decoder, shouldStop: stop.check) { result in
                         try writer.add(result.frame, people: result.people)

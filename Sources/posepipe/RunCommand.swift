@@ -68,7 +68,7 @@ struct RunCommand: ParsableCommand {
         let created = output != "-" && FileSystem.linkStatus(output) == nil
         let writer = try TrackWriter(path: output)
         let overlay = try outputs.overlay.map {
-            try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.pose.clearScore)
+            try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.clearScore)
         }
         let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
         let summary: RunSummary

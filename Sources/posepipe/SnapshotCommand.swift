@@ -46,7 +46,7 @@ struct SnapshotCommand: ParsableCommand {
                 throw PosePipeError.outOfRange("frame \(frame) is past the end of \(input) (\(last.map { $0.frame.index + 1 } ?? 0) frames)")
             }
             var picture = last.frame.uprightRGB()
-            SkeletonRenderer(skeleton: description.keypoints.skeleton, minScore: description.pose.clearScore).draw(last.people, on: &picture,
+            SkeletonRenderer(skeleton: description.keypoints.skeleton, minScore: description.clearScore).draw(last.people, on: &picture,
                                                                     width: last.frame.displayWidth, height: last.frame.displayHeight)
             try PNGEncoder.write(rgb: picture, width: last.frame.displayWidth, height: last.frame.displayHeight, to: output)
             let summary = "\(output == "-" ? "standard output" : output): frame \(frame) at \(last.frame.pts) s, \(last.people.count) people"

@@ -43,7 +43,7 @@ import Testing
                 return Box(x: b.x - 0.05 * b.width, y: b.y - 0.05 * b.height, width: 1.1 * b.width, height: 1.1 * b.height)
             }
             for person in frame.people {
-                for k in person.keypoints where k.score >= description.pose.clearScore {
+                for k in person.keypoints where k.score >= description.clearScore {
                     clear += 1
                     if boxes.contains(where: { k.x >= $0.x && k.x <= $0.x + $0.width && k.y >= $0.y && k.y <= $0.y + $0.height }) {
                         inside += 1

@@ -7,8 +7,8 @@ import Testing
 @Suite struct FlipTestTests {
     func run(flip: Bool) throws -> [FrameResult] {
         var description = try PipelineDescription.load("blazepose")
-        #expect(description.pose.flipTest == nil, "off unless asked for")
-        if flip { description.pose.flipTest = description.pose.flipSettings }
+        #expect(description.pose?.flipTest == nil, "off unless asked for")
+        if flip, let settings = description.pose?.flipSettings { description.pose?.flipTest = settings }
         let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: 2, smoothing: .off, maxFrames: 40))
         var results: [FrameResult] = []
         _ = try pipeline.run(try VideoDecoder(source: Fixtures.sports2d)) { results.append($0) }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ImageModelTests {
     /// A regression codec and the regression part may read the same output; both get its values.
     @Test func anOutputAskedForTwiceIsFilledBothTimes() throws {
-        let pose = try PipelineDescription.load("blazepose").pose
+        let pose = try #require(try PipelineDescription.load("blazepose").pose)
         let model = try ImageModel(path: try #require(pose.model).path, input: pose.input, outputs: ["Identity", "Identity_1", "Identity"])
         let frame = try #require(try VideoDecoder(source: Fixtures.sports2d).next())
         let outputs = try model.run(frame, crop: RotatedRect(center: Point2(x: 620, y: 260), width: 520, height: 520))

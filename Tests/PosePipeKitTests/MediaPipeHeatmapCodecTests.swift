@@ -86,6 +86,6 @@ import Testing
             set(&json, "pose.codec", ["type": "mediapipe", "output": "Identity_3", "layout": "NHWC", "kernel": 9, "centre": "argmax",
                                       "min_confidence": 0.25, "logits": false])
         }
-        #expect(description.pose.codec.scheme == .mediapipe(layout: .nhwc, kernel: 9, minConfidence: 0.25, centre: .argmax, logits: false))
+        #expect(description.pose?.codec.scheme == .mediapipe(layout: .nhwc, kernel: 9, minConfidence: 0.25, centre: .argmax, logits: false))
     }
 }

@@ -27,6 +27,6 @@ import Testing
         let description = try describe { json in
             set(&json, "pose.codec", ["type": "dark", "output": "Identity_3", "layout": "NHWC", "logits": true])
         }
-        #expect(description.pose.codec.scheme == .dark(layout: .nhwc, kernel: 11, logits: true))
+        #expect(description.pose?.codec.scheme == .dark(layout: .nhwc, kernel: 11, logits: true))
     }
 }

@@ -139,7 +139,7 @@ import Testing
 
     @Test func theShippedPipelineNamesShouldersAndHips() throws {
         let pipeline = try PipelineLoader().load("blazepose")
-        let anchors = try #require(pipeline.pose.newPerson).anchors.map { pipeline.keypoints.keypoints[$0] }
+        let anchors = try #require(pipeline.pose?.newPerson).anchors.map { pipeline.keypoints.keypoints[$0] }
         #expect(anchors == ["left_shoulder", "right_shoulder", "left_hip", "right_hip"])
     }
 }

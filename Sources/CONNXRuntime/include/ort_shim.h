@@ -25,10 +25,14 @@ pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads
 
 void pp_ort_session_close(pp_ort_session *session);
 
-/// Runs one float32 input into caller-owned float32 output buffers of known shapes.
+/// Input element types `pp_ort_run` takes (ONNX's TensorProto codes).
+enum { PP_ORT_FLOAT = 1, PP_ORT_UINT8 = 2 };
+
+/// Runs one input of `input_type` (PP_ORT_FLOAT or PP_ORT_UINT8) into caller-owned float32
+/// output buffers of known shapes.
 /// Returns 0 on success, otherwise writes a message into `error`.
 int pp_ort_run(pp_ort_session *session,
-               const char *input_name, const float *input,
+               const char *input_name, const void *input, int input_type,
                const int64_t *input_shape, size_t input_rank,
                size_t output_count, const char *const *output_names,
                float *const *output_data,

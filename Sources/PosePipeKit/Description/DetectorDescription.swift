@@ -10,6 +10,9 @@ public enum DetectorDescription: Sendable, Equatable {
     /// Every frame is one person box, the whole frame, as MMPose's `inference_topdown` does
     /// when it is given no boxes: for clips already cropped to one person.
     case wholeFrame
+    /// A multi-person pose model (MoveNet MultiPose): one run finds every person with their
+    /// keypoints, so a pipeline with it has no `pose` part.
+    case multiPose(MultiPoseDescription)
 
     /// The detector's name, as `--detector` and `posepipe pipelines` show it.
     public var name: String {
@@ -17,10 +20,16 @@ public enum DetectorDescription: Sendable, Equatable {
         case .blazepose(let d): d.name
         case .box(let d): d.name
         case .wholeFrame: "whole-frame"
+        case .multiPose(let d): d.name
         }
     }
 
-    static let types = ["blazepose", "box", "whole-frame"]
+    /// The multi-person model, when this detector is one.
+    public var multiPose: MultiPoseDescription? {
+        if case .multiPose(let d) = self { d } else { nil }
+    }
+
+    static let types = ["blazepose", "box", "whole-frame", "movenet"]
 }
 
 /// A model file and the input it takes, with the folder its path is relative to.
@@ -49,6 +58,7 @@ extension DetectorDescription {
         case "blazepose": return .blazepose(try BlazePoseDetectorDescription(from: decoder, name: name, folder: folder))
         case "box": return .box(try BoxDetectorDescription(from: decoder, name: name, folder: folder))
         case "whole-frame": return .wholeFrame
+        case "movenet": return .multiPose(try MultiPoseDescription(from: decoder, name: name, folder: folder))
         default: throw c.unknownType(.type, type, known: types)
         }
     }

@@ -185,7 +185,15 @@ private struct PipelineFile: Decodable {
         let detector = try Self.part(.detector, in: c, named: context.loader.detector(named:)) {
             try DetectorDescription.decode(from: c.superDecoder(forKey: .detector), name: "inline", folder: context.folder)
         }
-        let pose = try PoseModelDescription(from: c.superDecoder(forKey: .pose), folder: context.folder, keypoints: keypoints)
+        let pose: PoseModelDescription?
+        switch (detector.multiPose, c.contains(.pose)) {
+        case (nil, _):
+            pose = try PoseModelDescription(from: c.superDecoder(forKey: .pose), folder: context.folder, keypoints: keypoints)
+        case (_?, false):
+            pose = nil
+        case (_?, true):
+            throw c.invalid(.pose, "a movenet detector finds the keypoints itself: leave pose out")
+        }
         description = PipelineDescription(
             name: try c.decode(String.self, forKey: .name) { $0.isEmpty ? "must not be empty" : nil },
             summary: try c.decodeIfPresent(String.self, forKey: .summary),

@@ -1,7 +1,7 @@
 import CONNXRuntime
 import Foundation
 
-/// One ONNX Runtime session: a model ready to run float32 tensors.
+/// One ONNX Runtime session: a model ready to run a float32 or uint8 picture into float32 outputs.
 ///
 /// A session serves one pipeline worker at a time; each worker owns its own sessions, so no
 /// two threads ever run the same one and every worker computes the same numbers.
@@ -41,6 +41,7 @@ public final class ONNXModel: @unchecked Sendable {
         public var shape: [Int]
 
         public var isFloat: Bool { elementType == 1 }
+        public var isUInt8: Bool { elementType == 2 }
     }
 
     /// The declared tensor called `name`, among the inputs or the outputs.
@@ -81,6 +82,16 @@ public final class ONNXModel: @unchecked Sendable {
 
     /// Runs `input` of `shape` through the model and returns each requested output's values.
     public func run(input name: String, _ input: UnsafeBufferPointer<Float>, shape: [Int], outputs: [Output]) throws -> [[Float]] {
+        try run(input: name, UnsafeRawPointer(input.baseAddress), type: Int32(PP_ORT_FLOAT), shape: shape, outputs: outputs)
+    }
+
+    /// Runs a uint8 `input` of `shape` (pictures of 0–255 values, as TFLite-born models such as
+    /// MoveNet take them) and returns each requested output's values.
+    public func run(input name: String, _ input: UnsafeBufferPointer<UInt8>, shape: [Int], outputs: [Output]) throws -> [[Float]] {
+        try run(input: name, UnsafeRawPointer(input.baseAddress), type: Int32(PP_ORT_UINT8), shape: shape, outputs: outputs)
+    }
+
+    private func run(input name: String, _ input: UnsafeRawPointer?, type: Int32, shape: [Int], outputs: [Output]) throws -> [[Float]] {
         let buffers = outputs.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0.count) }
         defer { buffers.forEach { $0.deallocate() } }
         let inputShape = shape.map(Int64.init)
@@ -88,7 +99,7 @@ public final class ONNXModel: @unchecked Sendable {
         let outputRanks = outputs.map { $0.shape.count }
         var message = [CChar](repeating: 0, count: 1024)
         let status = withCStrings(outputs.map(\.name)) { names in
-            pp_ort_run(session, name, input.baseAddress, inputShape, inputShape.count,
+            pp_ort_run(session, name, input, type, inputShape, inputShape.count,
                        outputs.count, names, buffers.map(\.baseAddress), outputShapes, outputRanks,
                        &message, message.count)
         }

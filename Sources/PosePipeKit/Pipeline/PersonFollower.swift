@@ -27,9 +27,7 @@ struct PersonFollower {
 
     private let parts: Parts
     private let planner = PersonCropPlanner()
-    private var tracker: PersonTracker
-    private var sides: SideKeeper?
-    private var smoother: TemporalSmoother
+    private var tail: TrackingTail
     private var followed: [RotatedRect] = []
     /// Seconds spent so far in each part, for `--verbose`.
     private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
@@ -39,9 +37,7 @@ struct PersonFollower {
     init(parts: Parts, options: PipelineOptions, online: OneEuroFilter.Parameters?) {
         self.parts = parts
         maxPeople = options.maxPeople
-        tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
-        sides = options.keepSides ? parts.flip.map { SideKeeper(flip: $0, minScore: parts.clearScore) } : nil
-        smoother = TemporalSmoother(parameters: online, minScore: parts.clearScore)
+        tail = TrackingTail(options: options, clearScore: parts.clearScore, flip: parts.flip, online: online)
     }
 
     /// One block's frames, each with what its detection found or left to do.
@@ -105,9 +101,7 @@ struct PersonFollower {
             // found earlier in this block who is not among them.
             let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
             next = observed.compactMap(\.nextCrop) + carried
-            var tracked = tracker.update(observed, at: frame.pts)
-            if sides != nil { tracked = sides!.keep(tracked, at: frame.pts, activeIDs: tracker.activeIDs) }
-            results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
+            results.append(tail.result(for: frame, observed: observed))
         }
         followed = parts.follows ? next : []
         return results

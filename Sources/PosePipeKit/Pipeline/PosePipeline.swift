@@ -31,6 +31,9 @@ public struct RunSummary: Sendable {
 ///     normalization + inference + peak extraction (parallel over people) ─▶ tracking ─▶
 ///     left/right kept ─▶ temporal smoothing (online, or offline over a window) ─▶ the caller's sink
 ///
+/// With a multi-person model (MoveNet) the parallel workers run it on every frame instead of
+/// the detector, and its people go straight to tracking: no crops, no pose stage.
+///
 /// Stages are linked by bounded queues, so memory stays flat. Detection looks at each frame on
 /// its own and runs ahead in parallel; everything that depends on earlier frames (crops that
 /// follow a person, ids, filters) runs in frame order. Every model session has one intra-op
@@ -38,19 +41,50 @@ public struct RunSummary: Sendable {
 public final class PosePipeline: Sendable {
     public let description: PipelineDescription
     public let options: PipelineOptions
-    private let detectors: [any PersonDetecting]
-    /// The tail's own detector, for frames the workers skipped while nobody was being followed.
-    private let fallbackDetector: any PersonDetecting
-    private let poses: PoseStage
-    private let cropRule: any CropRule
-    /// Detection workers running ahead of the frame-ordered tail (more than one from 8 threads).
-    var detectionWorkers: Int { detectors.count }
+    private let stages: Stages
+    /// Detection workers running ahead of the frame-ordered tail (more than one from 8 threads;
+    /// with a multi-person model, one per thread).
+    var detectionWorkers: Int {
+        switch stages {
+        case .topDown(let detectors, _, _, _): detectors.count
+        case .multiPose(let models): models.count
+        }
+    }
+
+    /// The sessions a run uses.
+    private enum Stages: Sendable {
+        /// Detectors running ahead, the tail's own detector for frames they skipped while nobody
+        /// was being followed, the pose stage and its crop rule.
+        case topDown(detectors: [any PersonDetecting], fallback: any PersonDetecting, poses: PoseStage, cropRule: any CropRule)
+        /// One multi-person session per worker, each running whole frames.
+        case multiPose([any MultiPoseEstimating])
+    }
+
+    /// What the workers running ahead found in a frame.
+    private enum Found: Sendable {
+        /// What the person detector did for the frame.
+        case detection(FrameDetection)
+        case people([PersonObservation])
+
+        var detection: FrameDetection {
+            if case .detection(let detection) = self { detection } else { .none }
+        }
+
+        var people: [PersonObservation] {
+            if case .people(let people) = self { people } else { [] }
+        }
+    }
 
     public init(description: PipelineDescription, options: PipelineOptions) throws {
         self.description = description
         self.options = options
         let factory = StageFactory(description)
         let workers = max(1, options.threads)
+        if description.detector.multiPose != nil {
+            // The model run is the whole of a frame's work, so every thread runs frames of its own.
+            stages = .multiPose(try buildConcurrently(workers) { _ in try factory.makeMultiPose() })
+            return
+        }
         // One detector run per detection frame costs a fraction of a frame's pose work, so
         // one detection worker keeps ahead up to four threads; more would only contend for cores.
         let detectorCount = max(1, workers / 4) + 1
@@ -69,11 +103,9 @@ public final class PosePipeline: Sendable {
             case .estimator(let estimator): estimators.append(estimator)
             }
         }
-        fallbackDetector = built.removeLast()
-        detectors = built
-        poses = PoseStage(estimators: estimators)
-        let input = estimators[0].model.input
-        cropRule = factory.cropRule(inputWidth: input.width, inputHeight: input.height)
+        let fallback = built.removeLast()
+        stages = .topDown(detectors: built, fallback: fallback, poses: PoseStage(estimators: estimators),
+                          cropRule: estimators[0].decoder.cropRule)
     }
 
     /// Runs `decoder` to its end (or `options.maxFrames`, or until `shouldStop` says so) and
@@ -83,8 +115,8 @@ public final class PosePipeline: Sendable {
     public func run(_ decoder: VideoDecoder, shouldStop: @escaping @Sendable () -> Bool = { false },
                     sink: (FrameResult) throws -> Void) throws -> RunSummary {
         let start = DispatchTime.now()
-        let frames = BoundedQueue<VideoFrame>(capacity: 2 * detectors.count)
-        let detected = ReorderBuffer<(VideoFrame, FrameDetection)>(window: 4 * detectors.count)
+        let frames = BoundedQueue<VideoFrame>(capacity: 2 * detectionWorkers)
+        let detected = ReorderBuffer<(VideoFrame, Found)>(window: 4 * detectionWorkers)
         // The failing stage's error and the frame it failed on; the earliest frame's error wins.
         let failure = Mutex<(index: Int, error: PosePipeError)?>(nil)
         let busy = Mutex<(decode: Double, detect: Double)>((0, 0))
@@ -94,7 +126,6 @@ public final class PosePipeline: Sendable {
         let follows = StageFactory(description).followsPeople
         let schedule = DetectionSchedule(interval: follows ? options.detectionInterval(fps: decoder.info.fps) : 1,
                                          tiling: DetectionTiling(level: options.detectTiles))
-        let cropRule = self.cropRule
         // With --max-people, a detection can only matter while a place is free, which the follower knows
         // in frame order: a lone followed subject then costs no detector runs at all, as in MediaPipe.
         let defersDetection = options.maxPeople != nil && follows
@@ -129,18 +160,35 @@ public final class PosePipeline: Sendable {
             frames.close()
         }
 
+        // Each worker's look at one frame, which depends on no other frame.
+        let workers: [@Sendable (VideoFrame) throws -> Found]
+        switch stages {
+        case .topDown(let detectors, _, _, let cropRule):
+            workers = detectors.map { detector in
+                { frame in
+                    let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
+                    return .detection(try FrameDetection.scheduled(tiles: tiles, defers: defersDetection) { tiles in
+                        let began = DispatchTime.now()
+                        defer { busy.withLock { $0.detect += began.secondsSince } }
+                        return try detector.crops(in: frame, tiles: tiles, rule: cropRule)
+                    })
+                }
+            }
+        case .multiPose(let models):
+            workers = models.map { model in
+                { frame in
+                    let began = DispatchTime.now()
+                    defer { busy.withLock { $0.detect += began.secondsSince } }
+                    return .people(try model.people(in: frame))
+                }
+            }
+        }
         let detection = DispatchGroup()
-        for (n, detector) in detectors.enumerated() {
+        for (n, work) in workers.enumerated() {
             DispatchQueue(label: "posepipe.detect.\(n)").async(group: detection) {
                 while let frame = frames.pop() {
                     do {
-                        let tiles = schedule.scheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
-                        let found = try FrameDetection.scheduled(tiles: tiles, defers: defersDetection) { tiles in
-                            let began = DispatchTime.now()
-                            defer { busy.withLock { $0.detect += began.secondsSince } }
-                            return try detector.crops(in: frame, tiles: tiles, rule: cropRule)
-                        }
-                        guard detected.put((frame, found), at: frame.index) else { return }
+                        guard detected.put((frame, try work(frame)), at: frame.index) else { return }
                     } catch {
                         fail(error, at: frame.index)
                         return
@@ -155,13 +203,23 @@ public final class PosePipeline: Sendable {
 
         var summary = RunSummary()
         let keypoints = description.keypoints
-        let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallbackDetector, schedule: schedule, cropRule: cropRule,
-                                         newPerson: description.pose.newPerson, clearScore: description.pose.clearScore,
-                                         follows: follows, flip: keypoints.flip == Array(0..<keypoints.count) ? nil : keypoints.flip)
+        let flip = keypoints.flip == Array(0..<keypoints.count) ? nil : keypoints.flip
+        let clearScore = description.clearScore
         let mode = options.smoothing.mode(for: decoder.info)
-        var follower = PersonFollower(parts: parts, options: options, online: mode == .online ? options.smoothing.online : nil)
+        let online = mode == .online ? options.smoothing.online : nil
+        // Exactly one of the two follows people, as `stages` says.
+        var follower: PersonFollower?
+        var multiPoseFollower: MultiPoseFollower?
+        switch stages {
+        case .topDown(_, let fallback, let poses, let cropRule):
+            let parts = PersonFollower.Parts(poses: poses, fallbackDetector: fallback, schedule: schedule, cropRule: cropRule,
+                                             newPerson: description.pose?.newPerson, clearScore: clearScore, follows: follows, flip: flip)
+            follower = PersonFollower(parts: parts, options: options, online: online)
+        case .multiPose:
+            multiPoseFollower = MultiPoseFollower(options: options, clearScore: clearScore, flip: flip, online: online)
+        }
         var offline = mode == .offline
-            ? FixedLagSmoother(parameters: options.smoothing.offline, fps: decoder.info.fps, minScore: description.pose.clearScore) : nil
+            ? FixedLagSmoother(parameters: options.smoothing.offline, fps: decoder.info.fps, minScore: clearScore) : nil
         func emit(_ results: [FrameResult]) throws {
             let began = DispatchTime.now()
             for result in results {
@@ -182,7 +240,9 @@ public final class PosePipeline: Sendable {
                 while (first.0.index + block.count) / batch == first.0.index / batch, let next = detected.take() {
                     block.append(next)
                 }
-                var results = try follower.process(block.map { (frame: $0.0, detected: $0.1) })
+                var results = follower != nil
+                    ? try follower!.process(block.map { (frame: $0.0, detected: $0.1.detection) })
+                    : block.map { multiPoseFollower!.process($0.0, people: $0.1.people) }
                 if offline != nil {
                     for i in results.indices where !options.keepsPixels(results[i].frame.index) {
                         results[i].frame = results[i].frame.withoutPixels()
@@ -214,9 +274,14 @@ public final class PosePipeline: Sendable {
         if let failed = failure.withLock({ $0 }) { throw failed.error }
         let times = busy.withLock { $0 }
         summary.decodeSeconds = times.decode
-        summary.detectSeconds = times.detect + follower.busy.detection
-        summary.landmarkSeconds = follower.busy.landmarks
-        summary.outputSeconds += follower.busy.tracking
+        if let follower {
+            summary.detectSeconds = times.detect + follower.busy.detection
+            summary.landmarkSeconds = follower.busy.landmarks
+            summary.outputSeconds += follower.busy.tracking
+        } else {
+            // A multi-person model's run finds the people and their keypoints at once: its time is the pose stage's.
+            summary.landmarkSeconds = times.detect
+        }
         summary.corruptPackets = decoder.corruptPackets
         summary.seconds = start.secondsSince
         return summary

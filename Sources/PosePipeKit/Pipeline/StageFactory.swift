@@ -12,7 +12,7 @@ public struct StageFactory: Sendable {
     /// Whether people are followed from frame to frame by their own poses. With the whole-frame
     /// detector the frame is the crop on every frame, as MMPose's `inference_topdown` without
     /// boxes has it, and detecting it costs nothing.
-    public var followsPeople: Bool { description.detector != .wholeFrame }
+    public var followsPeople: Bool { description.detector != .wholeFrame && description.detector.multiPose == nil }
 
     /// A detector session for one thread.
     public func makeDetector() throws -> any PersonDetecting {
@@ -21,7 +21,20 @@ public struct StageFactory: Sendable {
             case .blazepose(let part): return try BlazePoseDetector(part)
             case .box(let part): return try BoxDetector(part)
             case .wholeFrame: return WholeFrameDetector()
+            case .multiPose: throw PosePipeError.invalidPipeline("type: movenet finds people with their keypoints; it is no box detector")
             }
+        } catch PosePipeError.invalidPipeline(let message) {
+            throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
+        }
+    }
+
+    /// A multi-person pose session for one thread, when the detector is a multi-person model.
+    public func makeMultiPose() throws -> any MultiPoseEstimating {
+        guard let part = description.detector.multiPose else {
+            throw PosePipeError.invalidPipeline("\(description.name): detector: \(description.detector.name) is no multi-person model")
+        }
+        do {
+            return try MoveNetEstimator(part, keypointCount: description.keypoints.count)
         } catch PosePipeError.invalidPipeline(let message) {
             throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
         }
@@ -29,7 +42,9 @@ public struct StageFactory: Sendable {
 
     /// A pose estimator session for one thread.
     public func makeEstimator() throws -> PoseEstimator {
-        let pose = description.pose
+        guard let pose = description.pose else {
+            throw PosePipeError.invalidPipeline("\(description.name): pose: missing (only a movenet detector finds keypoints without one)")
+        }
         guard let file = pose.model else {
             throw PosePipeError.badUsage("pipeline \(description.name) ships no model: give your export with --model FILE.onnx")
         }
@@ -45,13 +60,15 @@ public struct StageFactory: Sendable {
         }
         let input = model.input
         let decoder = PoseDecoder(
-            reader: try reader(for: model.outputs[0], file: URL(fileURLWithPath: file.path).lastPathComponent),
+            reader: try reader(for: model.outputs[0], scheme: pose.codec.scheme, file: URL(fileURLWithPath: file.path).lastPathComponent),
             keypointCount: description.keypoints.count, inputWidth: input.width, inputHeight: input.height,
-            cropRule: cropRule(inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
+            cropRule: cropRule(pose, inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
             presence: try both(pose.presence, presenceIndex).map { try presenceReading($0, output: model.outputs[$1], index: $1) },
-            regression: try both(pose.regression, regressionIndex).map { try regressionReading($0, output: model.outputs[$1], index: $1) },
+            regression: try both(pose.regression, regressionIndex).map {
+                try regressionReading($0, crop: pose.crop, output: model.outputs[$1], index: $1)
+            },
             flip: pose.flipTest.map { test in
-                let channels = pose.codec.scheme.readsHeatmaps ? heatmapChannels(model.outputs[0]) : description.keypoints.count
+                let channels = pose.codec.scheme.readsHeatmaps ? heatmapChannels(model.outputs[0], scheme: pose.codec.scheme) : description.keypoints.count
                 return (flipIndices(channels: channels), test.shiftHeatmap)
             })
         return PoseEstimator(model: model, decoder: decoder)
@@ -64,31 +81,32 @@ public struct StageFactory: Sendable {
         return (index, presence.threshold, presence.logits)
     }
 
-    private func regressionReading(_ regression: PoseModelDescription.Regression, output: ONNXModel.Output, index: Int) throws
+    private func regressionReading(_ regression: PoseModelDescription.Regression, crop: CropDescription, output: ONNXModel.Output,
+                                   index: Int) throws
         -> (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)
     {
         let stride = regression.valuesPerKeypoint
         guard output.count % stride == 0 else {
             throw invalid("pose.regression.values_per_keypoint: \(stride) does not divide output '\(output.name)' (\(output.count) values)")
         }
-        if case .aligned(let follow, _, _) = description.pose.crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
+        if case .aligned(let follow, _, _) = crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
             throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(output.count / stride) points")
         }
         return (index, stride, regression.hiddenPositions)
     }
 
-    /// The crop rule for a pose model taking `inputWidth` × `inputHeight`.
-    public func cropRule(inputWidth: Int, inputHeight: Int) -> any CropRule {
-        switch description.pose.crop {
+    /// The crop rule of `pose` for its model taking `inputWidth` × `inputHeight`.
+    private func cropRule(_ pose: PoseModelDescription, inputWidth: Int, inputHeight: Int) -> any CropRule {
+        switch pose.crop {
         case .box(let padding, let udp):
             BoxCropRule(padding: padding, udp: udp, inputWidth: inputWidth, inputHeight: inputHeight,
-                        clearScore: description.pose.clearScore)
+                        clearScore: pose.clearScore)
         case .aligned(let follow, let angle, let scale):
             AlignedCropRule(follow: follow, targetAngleDegrees: angle, scale: scale)
         }
     }
 
-    private func reader(for output: ONNXModel.Output, file: String) throws -> PoseDecoder.Reader {
+    private func reader(for output: ONNXModel.Output, scheme: CodecDescription.Scheme, file: String) throws -> PoseDecoder.Reader {
         let k = description.keypoints.count
         let shape = output.shape
         func need(_ ok: Bool, _ expected: String) throws {
@@ -96,11 +114,10 @@ public struct StageFactory: Sendable {
                 throw invalid("pose.codec: \(file)'s output '\(output.name)' has shape \(shape); the codec needs \(expected) with \(k) keypoints (\(description.keypoints.name))")
             }
         }
-        let scheme = description.pose.codec.scheme
         switch scheme {
         case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
              .mediapipe(let layout, _, _, _, _):
-            try need(shape.count == 4 && heatmapChannels(output) >= k && shape.dropFirst().allSatisfy { $0 >= 3 },
+            try need(shape.count == 4 && heatmapChannels(output, scheme: scheme) >= k && shape.dropFirst().allSatisfy { $0 >= 3 },
                      layout == .nchw ? "[1, K, H, W]" : "[1, H, W, K]")
             return .heatmaps(heatmapCodec(scheme), layout: layout, shape: shape)
         case .regression(let format, let units, let logits):
@@ -128,8 +145,8 @@ public struct StageFactory: Sendable {
         }
     }
 
-    private func heatmapChannels(_ output: ONNXModel.Output) -> Int {
-        guard output.shape.count == 4, let layout = description.pose.codec.scheme.heatmapLayout else { return 0 }
+    private func heatmapChannels(_ output: ONNXModel.Output, scheme: CodecDescription.Scheme) -> Int {
+        guard output.shape.count == 4, let layout = scheme.heatmapLayout else { return 0 }
         return layout == .nchw ? output.shape[1] : output.shape[3]
     }
 
