@@ -4,7 +4,9 @@
 # One command; installs what is missing (idempotent, quick when all is in place):
 #   Scripts/setup.sh, `swift build -c release`, a venv .venv-bench/ with mediapipe 0.10.14,
 #   the single-person clip (from the pose2sim wheel) and the long clip in out/bench-clips/.
-# Prints a Markdown table on stdout and writes out/benchmark.md and out/benchmark.json; progress
+# Also measures track quality (jitter, lag, left/right repairs of posepipe unsmoothed/online/offline and of
+# MediaPipe unsmoothed/smoothed) on both clips and the other three views of the single-person trial.
+# Prints Markdown tables on stdout and writes out/benchmark.md and out/benchmark.json; progress
 # goes to stderr. Takes about 6 minutes on 2 cores (plus a few minutes for the first installs).
 #
 # Environment (all optional):
@@ -24,10 +26,16 @@ cd "$ROOT"
 # ---------------------------------------------------------------------------------------------
 MEDIAPIPE_VERSION="0.10.14"
 TWO_PERSON_CLIP="Fixtures/sports2d_demo.mp4"
-# Single person: Pose2Sim's demo (BSD-3-Clause), camera 3 of its single-person trial.
+# Single person: Pose2Sim's demo (BSD-3-Clause), its single-person trial seen by four cameras; camera 3
+# is timed, all four are measured for track quality.
 P2S_VERSION="0.10.49"
 P2S_MEMBER="Pose2Sim/Demo_SinglePerson/videos/cam03.mp4"
-P2S_CLIP_SHA256="b8b329f832f178f27ecb78d024d5026b96c6adb36c387bfe2c0af85eab8a11ca"
+P2S_VIEWS=(
+    "01 cf4f2816c86bea4bfbea255333d8626ff32a3ecabdab8b0fb147cea9167fde3a"
+    "02 94ff87cf978b8406e8aa36ab3c5362e72848994e87652f0dc7a33c315e8e0442"
+    "03 b8b329f832f178f27ecb78d024d5026b96c6adb36c387bfe2c0af85eab8a11ca"
+    "04 b5c0e7863fd70d008e7178d3c556b045b0ea5f78fcd61ca548a0b2e807e641f7"
+)
 LONG_SECONDS=600
 
 RUNS="${BENCH_RUNS:-5}"
@@ -118,26 +126,40 @@ fi
 [ -f "$TWO_PERSON_CLIP" ] || die "$TWO_PERSON_CLIP is missing"
 
 sha_ok() { [ -f "$1" ] && [ "$(sha256sum -- "$1" | cut -d' ' -f1)" = "$2" ]; }
-if ! sha_ok "$SINGLE_CLIP" "$P2S_CLIP_SHA256"; then
-    log "fetching the single-person clip: pose2sim==$P2S_VERSION wheel, $P2S_MEMBER"
+views_ok() {
+    for view in "${P2S_VIEWS[@]}"; do
+        set -- $view
+        sha_ok "$CLIPS/pose2sim_${P2S_VERSION}_cam$1.mp4" "$2" || return 1
+    done
+}
+if ! views_ok; then
+    log "fetching the single-person clips: pose2sim==$P2S_VERSION wheel, Pose2Sim/Demo_SinglePerson/videos/cam0[1-4].mp4"
     "$VENV/bin/python" -m pip download --no-deps --only-binary=:all: --disable-pip-version-check -q \
         -d "$TMP/wheel" "pose2sim==$P2S_VERSION" >&2 || die "pip download of pose2sim==$P2S_VERSION failed"
     whl="$(find "$TMP/wheel" -name "pose2sim-$P2S_VERSION-*.whl" | head -n1)"
     [ -n "$whl" ] || die "pip download produced no pose2sim wheel"
-    "$VENV/bin/python" - "$whl" "$P2S_MEMBER" "$TMP/clip.mp4" "$CLIPS/LICENSE.pose2sim" <<'EOF' || die "cannot extract $P2S_MEMBER"
+    "$VENV/bin/python" - "$whl" "$TMP" "$CLIPS/LICENSE.pose2sim" <<'EOF' || die "cannot extract the single-person clips"
 import shutil, sys, zipfile
-whl, member, dest, licence = sys.argv[1:]
+whl, dest, licence = sys.argv[1:]
 with zipfile.ZipFile(whl) as z:
-    with z.open(member) as src, open(dest, "wb") as out:
-        shutil.copyfileobj(src, out)
+    for cam in ("01", "02", "03", "04"):
+        with z.open(f"Pose2Sim/Demo_SinglePerson/videos/cam{cam}.mp4") as src, open(f"{dest}/cam{cam}.mp4", "wb") as out:
+            shutil.copyfileobj(src, out)
     lic = [n for n in z.namelist() if n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE")]
     if lic:
         with z.open(lic[0]) as src, open(licence, "wb") as out:
             shutil.copyfileobj(src, out)
 EOF
-    sha_ok "$TMP/clip.mp4" "$P2S_CLIP_SHA256" || die "$P2S_MEMBER in pose2sim $P2S_VERSION has an unexpected sha256"
-    mv -f "$TMP/clip.mp4" "$SINGLE_CLIP"
+    for view in "${P2S_VIEWS[@]}"; do
+        set -- $view
+        sha_ok "$TMP/cam$1.mp4" "$2" || die "Demo_SinglePerson/videos/cam$1.mp4 in pose2sim $P2S_VERSION has an unexpected sha256"
+        mv -f "$TMP/cam$1.mp4" "$CLIPS/pose2sim_${P2S_VERSION}_cam$1.mp4"
+    done
 fi
+QUALITY_ARGS=()
+for cam in 01 02 04; do
+    QUALITY_ARGS+=(--quality-clip "single-person cam$cam=$CLIPS/pose2sim_${P2S_VERSION}_cam$cam.mp4=pose2sim $P2S_VERSION wheel, Pose2Sim/Demo_SinglePerson/videos/cam$cam.mp4")
+done
 
 duration_of() { ffprobe -v error -show_entries format=duration -of default=nw=1:nk=1 "$1" 2>/dev/null || echo 0; }
 long_ok() {  # exists and lasts (almost) the intended time
@@ -172,6 +194,6 @@ log "setup done in $((SECONDS - T0)) s"
     --posepipe "$BIN" --mp-python "$VENV/bin/python" --mp-script Scripts/benchmark_mediapipe.py \
     --clip "two-person=$TWO_PERSON_CLIP=$TWO_PERSON_CLIP (sports2d 0.8.34 demo)" \
     --clip "single-person=${SINGLE_CLIP#"$ROOT"/}=pose2sim $P2S_VERSION wheel, $P2S_MEMBER (BSD-3-Clause)" \
-    "${MEMORY_ARGS[@]}" \
+    "${QUALITY_ARGS[@]}" "${MEMORY_ARGS[@]}" \
     --runs "$RUNS" --threads "$THREADS" --out "$OUT" --work "$OUT/bench-runs" --git "$GIT_DESC"
 log "done in $((SECONDS - T0)) s: out/benchmark.md, out/benchmark.json"

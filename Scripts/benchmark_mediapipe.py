@@ -2,7 +2,8 @@
 """MediaPipe side of Scripts/benchmark.sh: BlazePose (full) on every frame of a video.
 
 Decodes with OpenCV (cv2.VideoCapture), runs mp.solutions.pose.Pose(model_complexity=1,
-static_image_mode=False) on each frame (RGB), and writes JSON Lines: a header line, then one line
+static_image_mode=False, smooth_landmarks=True, or False with --no-smoothing: MediaPipe's own One Euro
+landmark filter on or off) on each frame (RGB), and writes JSON Lines: a header line, then one line
 per frame, {"frame": i, "keypoints": [[x, y, visibility] x 33]} in pixels of the decoded frame
 (normalized x * width, y * height), or "keypoints": null when MediaPipe found no pose.
 
@@ -26,6 +27,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("video")
     ap.add_argument("-o", "--output", required=True)
+    ap.add_argument("--no-smoothing", action="store_true", help="smooth_landmarks=False: the raw landmarks")
     args = ap.parse_args()
 
     t_imported = time.perf_counter()
@@ -37,7 +39,7 @@ def main() -> int:
     frames = poses = 0
     width = height = None
     with open(args.output, "w") as out, mp.solutions.pose.Pose(
-        model_complexity=1, static_image_mode=False
+        model_complexity=1, static_image_mode=False, smooth_landmarks=not args.no_smoothing
     ) as pose:
         while True:
             ok, bgr = cap.read()

@@ -5,8 +5,11 @@ Runs posepipe (at each --threads value) and MediaPipe (Scripts/benchmark_mediapi
 each clip, several times, timing each whole process (wall clock from spawn to exit, so start-up,
 model loading and decoding are included on both sides) and reading its peak RSS with os.wait4.
 Also times FFmpeg decoding alone, runs posepipe once on a long and a short clip for memory, and
-compares the two tools' keypoints. Writes OUT/benchmark.json (everything raw) and
-OUT/benchmark.md (the table, also printed on stdout). Progress goes to stderr.
+compares the two tools' keypoints. Then, untimed, it measures track quality on each clip (and on
+--quality-clip clips): jitter and lag (Scripts/benchmark_quality.py) of posepipe unsmoothed, online and
+offline and of MediaPipe unsmoothed and smoothed, and how many person-frames posepipe's left/right repair
+fired on. Writes OUT/benchmark.json (everything raw) and OUT/benchmark.md (the tables, also printed on
+stdout). Progress goes to stderr.
 
 Needs numpy (the MediaPipe venv has it): run it with that venv's python.
 """
@@ -24,6 +27,8 @@ import sys
 import time
 
 import numpy as np
+
+import benchmark_quality as quality
 
 
 def log(msg):
@@ -256,6 +261,72 @@ def identical_tracks(a, b):
 
 
 # ---------------------------------------------------------------------------------------------
+# Track quality: jitter, lag, left/right repairs
+# ---------------------------------------------------------------------------------------------
+def swapped_back(verbose_line):
+    """'… 230 frames, 345 person-frames (12 with left and right swapped back) in …' -> 12."""
+    m = re.search(r"\((\d+) with left and right swapped back\)", verbose_line or "")
+    return int(m.group(1)) if m else None
+
+
+def track_quality(label, path, tag, mp_smoothed=None):
+    """posepipe --smoothing none / online / offline and MediaPipe raw / smoothed on one clip, untimed."""
+    runs = {}
+    for mode in ("none", "online", "offline"):
+        out = os.path.join(WORK, f"{tag}.posepipe.{mode}.jsonl")
+        r = measure([ARGS.posepipe, path, "-o", out, "--smoothing", mode, "--quiet", "--verbose"])
+        if r["exit"] != 0:
+            die(f"posepipe --smoothing {mode} on {path} failed (exit {r['exit']}): {r['stderr_tail'][-300:]}")
+        runs[mode] = out
+        lines = [l for l in r["stderr_tail"].splitlines() if "busy" in l]
+        if mode == "offline":
+            repaired = swapped_back(lines[-1] if lines else None)
+    mp_raw = os.path.join(WORK, f"{tag}.mediapipe.raw.jsonl")
+    measure([ARGS.mp_python, ARGS.mp_script, path, "-o", mp_raw, "--no-smoothing"])
+    if mp_smoothed is None:
+        mp_smoothed = os.path.join(WORK, f"{tag}.mediapipe.jsonl")
+        measure([ARGS.mp_python, ARGS.mp_script, path, "-o", mp_smoothed])
+    pp = {mode: quality.load(out) for mode, out in runs.items()}
+    mp = {"raw": quality.load(mp_raw), "smoothed": quality.load(mp_smoothed)}
+    result = {
+        "label": label, "path": path,
+        "jitter": {"posepipe_raw": quality.jitter(pp["none"])[0], "posepipe_online": quality.jitter(pp["online"])[0],
+                   "posepipe_offline": quality.jitter(pp["offline"])[0],
+                   "mediapipe_raw": quality.jitter(mp["raw"])[0], "mediapipe_smoothed": quality.jitter(mp["smoothed"])[0]},
+        "lag": {"posepipe_online": quality.lag(pp["online"], pp["none"]), "posepipe_offline": quality.lag(pp["offline"], pp["none"]),
+                "mediapipe_smoothed": quality.lag(mp["smoothed"], mp["raw"])},
+        "posepipe_vs_mediapipe_raw": quality.agreement(mp["raw"], pp["none"]),
+        "person_frames": sum(len(p) for p in pp["offline"].values()),
+        "swapped_back": repaired,
+        "outputs": runs | {"mediapipe_raw": mp_raw, "mediapipe_smoothed": mp_smoothed},
+    }
+    log(f"  quality {label}: jitter posepipe raw/online/offline {result['jitter']['posepipe_raw']}/"
+        f"{result['jitter']['posepipe_online']}/{result['jitter']['posepipe_offline']}, MediaPipe raw/smoothed "
+        f"{result['jitter']['mediapipe_raw']}/{result['jitter']['mediapipe_smoothed']}; lag online/offline "
+        f"{result['lag']['posepipe_online']}/{result['lag']['posepipe_offline']}, MediaPipe {result['lag']['mediapipe_smoothed']}; "
+        f"left/right swapped back on {repaired} of {result['person_frames']} person-frames")
+    return result
+
+
+def render_quality(rows):
+    L = ["Track quality (untimed runs): jitter = mean |p(t+1) − 2p(t) + p(t−1)| and lag = mean distance of a "
+         "smoothed track from the same tool's unsmoothed one, over frames and the COCO-17 joints, both in "
+         "thousandths of the person's size (the larger side of the box around those joints; "
+         "`Scripts/benchmark_quality.py`). posepipe offline is the default for files; MediaPipe smoothed is "
+         "`Pose()`'s default.", "",
+         "| clip | jitter posepipe raw / online / offline | jitter MediaPipe raw / smoothed | lag posepipe online / offline "
+         "| lag MediaPipe smoothed | left/right swapped back (person-frames) |",
+         "|---|---|---|---|---|---|"]
+    for q in rows:
+        j, g = q["jitter"], q["lag"]
+        L.append(f"| {q['label']} | {fmt(j['posepipe_raw'])} / {fmt(j['posepipe_online'])} / {fmt(j['posepipe_offline'])} "
+                 f"| {fmt(j['mediapipe_raw'])} / {fmt(j['mediapipe_smoothed'])} | {fmt(g['posepipe_online'])} / "
+                 f"{fmt(g['posepipe_offline'])} | {fmt(g['mediapipe_smoothed'])} | "
+                 f"{'–' if q['swapped_back'] is None else q['swapped_back']} of {q['person_frames']} |")
+    return "\n".join(L) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------------------------
 def med(runs, key):
@@ -343,7 +414,9 @@ def render(report):
         L.append(f"| ratio long / short | {m['long']['run']['frames'] / max(1, m['short']['run']['frames']):.0f}× "
                  f"| | | {fmt(m['rss_ratio'], 2)} |")
         L.append("")
-    L.append("Clips: " + "; ".join(f"{k['label']} = {k['source']}" for k in clips) + ".")
+    if report.get("quality"):
+        L.append(render_quality(report["quality"]))
+    L.append("Clips: " + "; ".join(f"{k['label']} = {k['source']}" for k in clips + report.get("quality_clips", [])) + ".")
     return "\n".join(L) + "\n"
 
 
@@ -356,6 +429,8 @@ def main():
     ap.add_argument("--mp-script", required=True)
     ap.add_argument("--clip", action="append", default=[], metavar="LABEL=PATH=SOURCE",
                     help="a clip to time and compare; SOURCE is a free-text description")
+    ap.add_argument("--quality-clip", action="append", default=[], metavar="LABEL=PATH=SOURCE",
+                    help="a clip measured for track quality only (no timing)")
     ap.add_argument("--long", help="long clip for memory")
     ap.add_argument("--short", help="short clip for memory, same encoding as --long")
     ap.add_argument("--long-source", default="")
@@ -455,6 +530,19 @@ def main():
         log(f"  agreement: median {a.get('normalized_error_median')}, p95 {a.get('normalized_error_p95')} "
             f"of box size over {a['frames_compared']} frames")
         report["clips"].append(clip)
+
+    report["quality"] = []
+    report["quality_clips"] = []
+    for clip in report["clips"]:
+        tag = re.sub(r"\W+", "_", clip["label"])
+        report["quality"].append(track_quality(clip["label"], clip["path"], tag,
+                                               mp_smoothed=os.path.join(WORK, f"{tag}.mediapipe.jsonl")))
+    for spec in ARGS.quality_clip:
+        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
+        if not os.path.isfile(path):
+            die(f"clip {path} is missing")
+        report["quality_clips"].append({"label": label, "path": path, "source": source})
+        report["quality"].append(track_quality(label, path, re.sub(r"\W+", "_", label)))
 
     if ARGS.long and ARGS.short:
         t = threads[-1]

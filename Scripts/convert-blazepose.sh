@@ -9,21 +9,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv-convert"
 CACHE="$VENV/downloads"
 OUT="$ROOT/Pipelines/blazepose"
-PYTHON="${PYTHON:-python3}"
-
-# TF 2.15 wheels exist only for CPython 3.9-3.11 and need numpy 1.x.
-REQS=(tensorflow-cpu==2.15.1 tf2onnx==1.17.0 onnx==1.16.2 onnxruntime==1.31.1 "numpy<2")
 MEDIAPIPE=mediapipe==0.10.14
 
-"$PYTHON" -c 'import sys; sys.exit(not (3, 9) <= sys.version_info[:2] <= (3, 11))' ||
-  { echo "convert-blazepose: need Python 3.9-3.11 for TF 2.15 (set PYTHON=...)" >&2; exit 1; }
-
-if [[ ! -f "$VENV/.reqs" || "$(cat "$VENV/.reqs")" != "${REQS[*]}" ]]; then
-  rm -rf "$VENV"
-  "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet "${REQS[@]}"
-  echo "${REQS[*]}" > "$VENV/.reqs"   # written last so a failed install is retried
-fi
+source "$ROOT/Scripts/convert-venv.sh"
+convert_venv convert-blazepose "$VENV"
 
 # Only the .tflite files and the licence are needed, so fetch the wheel without installing
 # it. Platform flags pin the same manylinux x86_64 build whatever machine runs this; the

@@ -10,6 +10,10 @@
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/log.h>
+#include <libavutil/parseutils.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/opt.h>
+#include <libavutil/mathematics.h>
 
 // Function-like macros do not cross into Swift; these spell them as functions.
 static inline int posepipe_averror(int code) { return AVERROR(code); }

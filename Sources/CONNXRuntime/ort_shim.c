@@ -154,3 +154,58 @@ done:
     if (input_value) api->ReleaseValue(input_value);
     return result;
 }
+
+size_t pp_ort_session_io_count(pp_ort_session *s, int outputs) {
+    size_t count = 0;
+    OrtStatus *status = outputs ? api->SessionGetOutputCount(s->session, &count)
+                                : api->SessionGetInputCount(s->session, &count);
+    if (status) {
+        api->ReleaseStatus(status);
+        return 0;
+    }
+    return count;
+}
+
+int pp_ort_session_io_info(pp_ort_session *s, int outputs, size_t index,
+                           char *name, size_t name_size, int *element_type,
+                           int64_t *dims, size_t max_rank, size_t *rank,
+                           char *error, size_t error_size) {
+    int result = -1;
+    OrtAllocator *allocator = NULL;
+    char *found_name = NULL;
+    OrtTypeInfo *type_info = NULL;
+    if (take_status(api->GetAllocatorWithDefaultOptions(&allocator), error, error_size) != 0) goto done;
+    if (take_status(outputs ? api->SessionGetOutputName(s->session, index, allocator, &found_name)
+                            : api->SessionGetInputName(s->session, index, allocator, &found_name),
+                    error, error_size) != 0)
+        goto done;
+    snprintf(name, name_size, "%s", found_name);
+    if (take_status(outputs ? api->SessionGetOutputTypeInfo(s->session, index, &type_info)
+                            : api->SessionGetInputTypeInfo(s->session, index, &type_info),
+                    error, error_size) != 0)
+        goto done;
+    const OrtTensorTypeAndShapeInfo *tensor = NULL;
+    if (take_status(api->CastTypeInfoToTensorInfo(type_info, &tensor), error, error_size) != 0) goto done;
+    if (tensor == NULL) {
+        set_error(error, error_size, "not a tensor: ", found_name);
+        goto done;
+    }
+    ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+    size_t count = 0;
+    if (take_status(api->GetTensorElementType(tensor, &type), error, error_size) != 0) goto done;
+    if (take_status(api->GetDimensionsCount(tensor, &count), error, error_size) != 0) goto done;
+    int64_t all[16] = {0};
+    if (count > 16) {
+        set_error(error, error_size, "tensor rank above 16: ", found_name);
+        goto done;
+    }
+    if (take_status(api->GetDimensions(tensor, all, count), error, error_size) != 0) goto done;
+    for (size_t i = 0; i < count && i < max_rank; i++) dims[i] = all[i];
+    *rank = count;
+    *element_type = (int)type;
+    result = 0;
+done:
+    if (type_info) api->ReleaseTypeInfo(type_info);
+    if (found_name && allocator) allocator->Free(allocator, found_name);
+    return result;
+}

@@ -3,10 +3,12 @@ import PosePipeKit
 
 /// Options for a folder of clips.
 struct BatchArguments: ParsableArguments {
-    @Option(name: .long, help: "With a folder: clips in flight at once; they share the --threads inference workers (each gets max(1, threads / jobs)). Default: 1.")
+    // Values are parsed `.unconditional`ly: `--threads -1` is the value -1, which validate()
+    // refuses by name, not an unknown option "-1" that leaves --threads "missing a value".
+    @Option(name: .long, parsing: .unconditional, help: "With a folder: clips in flight at once; they share the --threads inference workers (each gets max(1, threads / jobs)). Default: 1.")
     var jobs: Int?
 
-    @Option(name: .long, help: ArgumentHelp("With a folder: process only share K of N of the sorted clip list (clips K, K+N, K+2N…; K from 0).", valueName: "K/N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("With a folder: process only share K of N of the sorted clip list (clips K, K+N, K+2N…; K from 0).", valueName: "K/N"))
     var shard: String?
 
     @Flag(name: .long, help: "With a folder: process clips again even when their output is complete.")

@@ -68,6 +68,9 @@ final class BatchConsole: Sendable {
     private static func lines(for report: ClipReport, source: String, verbose: Bool) -> [String] {
         var lines: [String] = []
         if report.status == .failed, let reason = report.reason { lines.append("posepipe: \(reason)") }
+        if report.status == .busy {
+            lines.append("posepipe: skipping \(source): another run is processing it (\(report.partial ?? "its partial file") is locked)")
+        }
         lines += report.warnings.map { "posepipe: warning: \(source): \($0)" }
         if verbose && report.status == .done {
             lines.append(String(format: "posepipe: done %@: %d frames in %.1f s", source, report.frames, report.seconds))

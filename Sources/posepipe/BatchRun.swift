@@ -19,10 +19,10 @@ struct BatchRun {
             throw PosePipeError.badUsage("a folder of clips needs an output folder: -o DIR (\(output) is not one)")
         }
         let shard = try batch.selectedShard
-        if let path = batch.report { try BatchReport.checkWritable(path) }
+        if let path = batch.report { try BatchReport.checkWritable(path, outputFolder: output) }
         let jobs = batch.jobs ?? 1
-        let description = try PipelineDescription.load(pipeline.pipeline)
-        guard (try? FileManager.default.contentsOfDirectory(atPath: input)) != nil else {
+        let description = try pipeline.description()
+        guard FileSystem.names(in: input) != nil else {
             throw PosePipeError.inputUnreadable(path: input, reason: "cannot list the folder")
         }
         let layout = BatchLayout(input: input, output: output)
@@ -34,6 +34,9 @@ struct BatchRun {
             let count = catalog.skipped.count
             throw PosePipeError.noVideos(folder: input, reason: count == 0 ? "it holds no files"
                                          : "none of its \(count) file\(count == 1 ? " is" : "s are") video")
+        }
+        if let path = batch.report, InputGuard.isAmong(path, catalog.clips.map(layout.source(of:))) {
+            throw PosePipeError.badUsage("--report \(path) is one of the clips; posepipe does not overwrite its input")
         }
         try BatchLayout.makeFolder(output)
         var options = pipeline.options()
@@ -49,6 +52,6 @@ struct BatchRun {
         StandardError.line("posepipe: \(stop.isRequested ? "interrupted: " : "")\(report.summary)")
         if let path = batch.report { try report.write(to: path) }
         if let code = stop.exitCode { throw ExitCode(code) }
-        if report.failed > 0 { throw ExitCode(ExitStatus.partialFailure) }
+        if report.failed > 0 || report.busy > 0 { throw ExitCode(ExitStatus.partialFailure) }
     }
 }

@@ -1,34 +1,61 @@
 import ArgumentParser
+import Foundation
 import PosePipeKit
 
 /// Options shared by every command that runs the pipeline.
 struct PipelineArguments: ParsableArguments {
+    // Values are parsed `.unconditional`ly: `--threads -1` is the value -1, which validate()
+    // refuses by name, not an unknown option "-1" that leaves --threads "missing a value".
     @Option(name: .long, help: "Pipeline description: a name under Pipelines/, a folder, or a pipeline.json path.")
     var pipeline = "blazepose"
 
-    @Option(name: .long, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
+    @Option(name: .long, help: ArgumentHelp("Replace the pipeline's pose model by your own ONNX export of the same convention; its input and output sizes are read from the file.", valueName: "file.onnx"))
+    var model: String?
+
+    @Option(name: .long, help: ArgumentHelp("Person detector: blazepose, efficientdet-lite0 or whole-frame (every frame is one person); `posepipe pipelines` lists them.", valueName: "name"))
+    var detector: String?
+
+    @Flag(name: .long, help: "Also run each crop mirrored and average the heatmaps (MMPose's flip test): steadier keypoints for twice the pose model's work.")
+    var flipTest = false
+
+    @Option(name: .long, parsing: .unconditional, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
     var threads = 2
 
-    @Option(name: .long, help: "Run the person detector on every n-th frame (1: every frame; default: about 10 times a second of video); between detections people are followed by their own landmarks.")
+    @Option(name: .long, parsing: .unconditional, help: "Run the person detector on every n-th frame (1: every frame; default: about 10 times a second of video); between detections people are followed by their own landmarks.")
     var detectEvery: Int?
 
-    @Option(name: .long, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
+    @Option(name: .long, parsing: .unconditional, help: "Tiles across the frame's shorter side that the detector also searches, one per detection, for people too small to find in the whole frame (0: whole frame only).")
     var detectTiles = 2
 
-    @Option(name: .long, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
+    @Option(name: .long, parsing: .unconditional, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
     var frameBatch = 1
 
-    @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
+    @Option(name: .long, help: ArgumentHelp("offline: smooth each keypoint with the frames before and after it (no lag; lines written --smoothing-lag later); online: One Euro filter (each line written at once); none: raw keypoints. Default: offline for files and inputs of known length, online for live streams.", valueName: "offline|online|none"))
+    var smoothing: String?
+
+    @Option(name: .long, help: "Offline smoothing: frequency in Hz at which a keypoint's oscillation is halved (lower: smoother).")
+    var offlineCutoff = FixedLagSmoother.defaultParameters.cutoff
+
+    @Option(name: .long, help: "Offline smoothing: seconds of later frames each frame waits for.")
+    var smoothingLag = FixedLagSmoother.defaultParameters.lag
+
+    @Flag(name: .long, help: "Keep the model's left and right labels as they come, even where they swap for a stretch of frames.")
+    var noSideRepair = false
+
+    @Option(name: .long, parsing: .unconditional, help: "One Euro filter: cutoff frequency in Hz when a keypoint is still (lower: smoother).")
     var minCutoff = TemporalSmoother.defaultParameters.minCutoff
 
-    @Option(name: .long, help: "One Euro filter: how fast the cutoff rises with speed, in person sizes per second (higher: less lag).")
+    @Option(name: .long, parsing: .unconditional, help: "One Euro filter: how fast the cutoff rises with speed, in person sizes per second (higher: less lag).")
     var beta = TemporalSmoother.defaultParameters.beta
 
-    @Option(name: .long, help: "One Euro filter: cutoff frequency in Hz of the speed estimate.")
+    @Option(name: .long, parsing: .unconditional, help: "One Euro filter: cutoff frequency in Hz of the speed estimate.")
     var derivativeCutoff = TemporalSmoother.defaultParameters.derivativeCutoff
 
-    @Flag(name: .long, help: "Report raw per-frame keypoints, without temporal smoothing.")
+    @Flag(name: .long, help: "Raw per-frame keypoints: the same as --smoothing none.")
     var noSmoothing = false
+
+    @Option(name: .long, help: ArgumentHelp("At most N people a frame: those already followed first, then the largest newcomers; the others get no pose inference. 1 works like a single-person tool.", valueName: "N"))
+    var maxPeople: Int?
 
     @Flag(name: .long, help: "Let FFmpeg's own warnings through and print per-stage timings at the end.")
     var verbose = false
@@ -38,18 +65,62 @@ struct PipelineArguments: ParsableArguments {
         guard (detectEvery ?? 1) >= 1 else { throw ValidationError("--detect-every must be 1 or more") }
         guard (1...8).contains(frameBatch) else { throw ValidationError("--frame-batch must be between 1 and 8") }
         guard (0...8).contains(detectTiles) else { throw ValidationError("--detect-tiles must be between 0 and 8") }
+        guard (maxPeople ?? 1) >= 1 else { throw ValidationError("--max-people must be 1 or more") }
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
+        if let smoothing, Smoothing.Mode(rawValue: smoothing) == nil {
+            throw ValidationError("--smoothing must be offline, online or none")
+        }
+        if noSmoothing, let smoothing, smoothing != "none" {
+            throw ValidationError("--no-smoothing is --smoothing none; it cannot go with --smoothing \(smoothing)")
+        }
+        guard offlineCutoff > 0, offlineCutoff.isFinite else { throw ValidationError("--offline-cutoff must be positive") }
+        guard (0...10).contains(smoothingLag) else { throw ValidationError("--smoothing-lag must be between 0 and 10 seconds") }
+    }
+
+    /// The pipeline description with `--model` and `--detector` applied.
+    func description() throws -> PipelineDescription {
+        let loader = PipelineLoader()
+        var description = try loader.load(pipeline)
+        if let model {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) else {
+                throw PosePipeError.inputNotFound(path: model)
+            }
+            guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: model) else {
+                throw PosePipeError.inputUnreadable(path: model, reason: isDirectory.boolValue ? "a folder, not a model file" : "permission denied")
+            }
+            description.pose.model = ModelReference(file: model, folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            description.pose.input.sizeFromModel = true
+        }
+        if let detector {
+            do {
+                description.detector = try loader.detector(named: detector)
+            } catch let error as DescriptionError {
+                throw PosePipeError.badUsage("--detector: \(error.reason); choose one of \(loader.detectorNames().joined(separator: ", "))")
+            }
+        }
+        if flipTest, description.pose.flipTest == nil {
+            guard description.pose.codec.scheme.readsHeatmaps else {
+                throw PosePipeError.badUsage("--flip-test: pipeline \(description.name) regresses coordinates; the flip test averages heatmaps")
+            }
+            description.pose.flipTest = description.pose.flipSettings
+        }
+        return description
     }
 
     func options(maxFrames: Int? = nil) -> PipelineOptions {
         PipelineOptions(
             threads: threads,
-            smoothing: noSmoothing ? nil : OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
+            smoothing: Smoothing(mode: noSmoothing ? Smoothing.Mode.none : smoothing.flatMap(Smoothing.Mode.init(rawValue:)),
+                                 online: OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
+                                 offline: FixedLagSmoother.Parameters(cutoff: offlineCutoff, lag: smoothingLag)),
+            keepSides: !noSideRepair,
             maxFrames: maxFrames,
             detectEvery: detectEvery,
             detectTiles: detectTiles,
-            frameBatch: frameBatch)
+            frameBatch: frameBatch,
+            maxPeople: maxPeople)
     }
 }

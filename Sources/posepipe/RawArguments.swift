@@ -3,13 +3,15 @@ import PosePipeKit
 
 /// Options for headerless frames on standard input (or in a file): `--raw 1280x720 --pix-fmt rgb24 --fps 30`.
 struct RawArguments: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Read headerless frames of this size instead of a container.", valueName: "WIDTHxHEIGHT"))
+    // Values are parsed `.unconditional`ly: `--threads -1` is the value -1, which validate()
+    // refuses by name, not an unknown option "-1" that leaves --threads "missing a value".
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Read headerless frames of this size instead of a container.", valueName: "WIDTHxHEIGHT"))
     var raw: String?
 
     @Option(name: .long, help: "With --raw: pixel layout (rgb24, bgr24, gray, or any FFmpeg pixel format name). Default: rgb24.")
     var pixFmt: String?
 
-    @Option(name: .long, help: "With --raw: frames per second (30, 29.97, 30000/1001). Default: 30.")
+    @Option(name: .long, parsing: .unconditional, help: "With --raw: frames per second (30, 29.97, 30000/1001). Default: 30.")
     var fps: String?
 
     func validate() throws {

@@ -5,7 +5,17 @@ import PosePipeKit
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Write the keypoint tracks of a video, or of every video in a folder, as JSON Lines (the default command)."
+        abstract: "Write the keypoint tracks of a video, or of every video in a folder, as JSON Lines (the default command).",
+        discussion: """
+            Examples:
+              posepipe clip.mp4 -o clip.jsonl
+              # one person, with joint angles and an overlay video
+              posepipe clip.mp4 -o clip.jsonl --max-people 1 --angles --overlay o.mp4
+              # a stream on standard input
+              ffmpeg -i cam.mkv -f nut - | posepipe - -o tracks.jsonl
+              # every clip under clips/, two at a time
+              posepipe clips/ -o tracks/ --jobs 2 --report report.json
+            """
     )
 
     @Argument(help: "The video: a file, a folder of clips, '-' for a stream on standard input, or any URL FFmpeg opens.")
@@ -19,19 +29,18 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Raw frames") var raw: RawArguments
 
+    @OptionGroup(title: "Extra outputs") var outputs: OutputArguments
+
     @OptionGroup(title: "Folders of clips") var batch: BatchArguments
 
     @OptionGroup var pipeline: PipelineArguments
 
     func run() throws {
-        let stop = StopRequest()
-        let trap = SignalTrap(stop: stop)
-        defer { withExtendedLifetime(trap) {} }
-        try reportingErrors(stop: stop) {
-            FFmpegLog.configure(verbose: pipeline.verbose)
+        try runStoppable(verbose: pipeline.verbose) { stop in
             var isFolder: ObjCBool = false
             if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }
+                guard !outputs.anyGiven else { throw PosePipeError.badUsage("--angles and --overlay are for one input; \(input) is a folder") }
                 try BatchRun(input: input, output: output, quiet: quiet, batch: batch, pipeline: pipeline, stop: stop).run()
             } else {
                 guard !batch.anyGiven else {
@@ -43,19 +52,41 @@ struct RunCommand: ParsableCommand {
     }
 
     private func runOne(stop: StopRequest) throws {
-        let description = try PipelineDescription.load(pipeline.pipeline)
+        try InputGuard.checkOutput(output, isNot: input)
+        let description = try pipeline.description()
+        if let overlay = outputs.overlay {
+            try OutputGuard.refuseOverwriting([input], with: overlay)
+            if OutputGuard.isSameFile(output, overlay) { throw PosePipeError.badUsage("-o and --overlay both name \(overlay)") }
+        }
         let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
-        let engine = try PosePipeline(description: description, options: pipeline.options())
+        var options = pipeline.options()
+        // The overlay draws every frame, so frames held back by offline smoothing keep their pixels.
+        if outputs.overlay != nil { options.keepsPixels = { _ in true } }
+        let engine = try PosePipeline(description: description, options: options)
+        let created = output != "-" && FileSystem.linkStatus(output) == nil
         let writer = try TrackWriter(path: output)
+        let overlay = try outputs.overlay.map {
+            try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.pose.clearScore)
+        }
         let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
         let summary: RunSummary
         do {
-            summary = try TrackExport.run(decoder, through: engine, into: writer, shouldStop: stop.check) { frame in
-                progress.update(frames: frame.index + 1, pts: frame.pts)
+            let track = {
+                try TrackExport.run(decoder, through: engine, into: writer, angles: outputs.angleCalculator(for: description),
+                                    alsoTo: overlay.map { o in { try o.add($0.frame, people: $0.people) } },
+                                    shouldStop: stop.check) { frame in
+                    progress.update(frames: frame.index + 1, pts: frame.pts)
+                }
             }
+            summary = try overlay.map { try finishing($0, track) } ?? track()
             progress.finish()
         } catch {
             progress.finish()
+            // An input found to hold no frame leaves nothing behind: not even the file made for it.
+            if created && writer.lines == 0 {
+                try? writer.close()
+                OutputFiles.remove(output)
+            }
             throw error
         }
         try writer.close()

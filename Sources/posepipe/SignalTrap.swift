@@ -15,6 +15,13 @@ final class SignalTrap {
             source.setEventHandler { @Sendable in
                 if !stop.record(number) {
                     signal(number, SIG_DFL)
+                    // This handler runs on a dispatch thread, which blocks signals, and every thread
+                    // may have inherited a mask blocking this one (test runners start children so):
+                    // unblocked here, the signal's default action ends the process at once.
+                    var only = sigset_t()
+                    sigemptyset(&only)
+                    sigaddset(&only, number)
+                    pthread_sigmask(SIG_UNBLOCK, &only, nil)
                     raise(number)
                 }
             }

@@ -97,17 +97,34 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let clip = folder.appendingPathComponent("cut.mp4")
         try Fixtures.pedestrianClip(clip, frames: 20, extra: ["-movflags", "+faststart"])
+        try expectCutKeepsEveryFrameBefore(clip, frames: 20, keeping: 0.5, atLeast: 5,
+                                           warning: "posepipe: warning: \(clip.path): input ended early: the file holds ")
+    }
+
+    /// Runs `clip` whole, cuts it to `fraction` of its bytes and runs it again: exit 0, the one
+    /// `warning` line, and at least `atLeast` frames, the same frames with the same people as before the cut.
+    /// The last `smoothedTail` frames (half a second) were smoothed offline with fewer frames after them.
+    func expectCutKeepsEveryFrameBefore(_ clip: URL, frames: Int, keeping fraction: Double, atLeast: Int, warning: String,
+                                        smoothedTail: Int = 5, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let whole = try TrackFile(text: try run(clip.path, ["-o", "-"]).stdout)
-        try Fixtures.truncate(clip, keeping: 0.5)
+        #expect(whole.frames.count == frames, sourceLocation: sourceLocation)
+        try Fixtures.truncate(clip, keeping: fraction)
         let outcome = try run(clip.path)
-        #expect(outcome.status == 0)
-        expectOneLine(outcome, mentioning: "posepipe: warning: \(clip.path): input ended early: the file holds ")
+        #expect(outcome.status == 0, sourceLocation: sourceLocation)
+        expectOneLine(outcome, mentioning: warning, sourceLocation: sourceLocation)
         let cut = try TrackFile(path: path("out.jsonl"))
-        cut.expectConsecutiveFrames()
-        #expect(cut.frames.count >= 5 && cut.frames.count < 20, "\(cut.frames.count) frames")
-        // The frames before the cut are the same frames, with the same people.
+        cut.expectConsecutiveFrames(sourceLocation: sourceLocation)
+        #expect(cut.frames.count >= atLeast && cut.frames.count < frames, "\(cut.frames.count) frames", sourceLocation: sourceLocation)
+        // The frames before the cut are the same frames, with the same people; the smoothed tail has the
+        // same people, ids and all.
         for (n, frame) in cut.frames.enumerated() {
-            #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs")
+            if n < cut.frames.count - smoothedTail {
+                #expect(NSDictionary(dictionary: frame).isEqual(to: whole.frames[n]), "frame \(n) differs", sourceLocation: sourceLocation)
+            } else {
+                let ids = { (f: [String: Any]) in (f["persons"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } }
+                #expect(ids(frame) == ids(whole.frames[n]) && frame["pts"] as? Double == whole.frames[n]["pts"] as? Double,
+                        sourceLocation: sourceLocation)
+            }
         }
     }
 
@@ -203,5 +220,109 @@ import Testing
         let tracks = try TrackFile(text: outcome.stdout)
         tracks.expectConsecutiveFrames()
         #expect(tracks.frames.count >= 5 && tracks.frames.count < 20, "\(tracks.frames.count) frames")
+    }
+}
+
+/// Inputs found by fuzzing that used to end with exit 0 and nothing said, or lose every frame.
+extension BadInputTests {
+    @Test func anMP4WithItsIndexAtTheEndOnStandardInputSaysWhatToDo() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let late = folder.appendingPathComponent("late.mp4"), early = folder.appendingPathComponent("early.mp4")
+        // FFmpeg's default writes the index (moov) after the frames; +faststart moves it first.
+        try Fixtures.pedestrianClip(late, frames: 10)
+        try Fixtures.pedestrianClip(early, frames: 10, extra: ["-movflags", "+faststart"])
+        let outcome = try CLI.run(["-", "-o", "-", "--quiet"], feeding: try Data(contentsOf: late))
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr == "posepipe: not a readable video: -: an MP4 whose index (moov atom) is at its end cannot be read "
+                + "from a pipe: pass the file itself, or remux it first (ffmpeg -i clip.mp4 -c copy -movflags +faststart fast.mp4, or -f nut)\n")
+        #expect(outcome.stdout.isEmpty)
+        let streamed = try CLI.run(["-", "-o", "-", "--quiet"], feeding: try Data(contentsOf: early))
+        #expect(streamed.status == 0 && streamed.stderr.isEmpty, "stderr: \(streamed.stderr)")
+        #expect(try TrackFile(text: streamed.stdout).frames.count == 10)
+    }
+
+    @Test func aFileCutInsideItsHeaderExits65AndLeavesNoOutput() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cut = folder.appendingPathComponent("t.mp4")
+        // The first 1000 bytes of the sports2d clip: its index starts, no frame follows.
+        try Data(contentsOf: URL(fileURLWithPath: Fixtures.sports2d)).prefix(1000).write(to: cut)
+        let outcome = try run(cut.path)
+        #expect(outcome.status == 65)
+        expectOneLine(outcome, mentioning: "posepipe: not a readable video: \(cut.path): no frame could be decoded (")
+        #expect(outcome.stderr.contains("broken header"), "FFmpeg's reason is kept: \(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("out.jsonl")), "no header describing a video nobody could read")
+    }
+
+    @Test func aWebMCutShortWarnsAndKeepsEveryFrameBeforeTheCut() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let webm = folder.appendingPathComponent("whole.webm")
+        try Fixtures.ffmpeg(["-i", Fixtures.sports2d, "-an", "-c:v", "copy", "-frames:v", "40", webm.path])
+        try expectCutKeepsEveryFrameBefore(webm, frames: 40, keeping: 0.7, atLeast: 10,
+                                           warning: "posepipe: warning: \(webm.path): input ended early: File ended prematurely",
+                                           smoothedTail: 15)
+    }
+
+    @Test func pixelFormatsTheScalerCannotReadAreRefusedUpFront() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // uyyvyy411 is 12 bits a pixel: 4 frames of 64×48.
+        let frames = Data((0..<(64 * 48 * 3 / 2 * 4)).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        let piped = try CLI.run(["-", "--raw", "64x48", "--pix-fmt", "uyyvyy411", "-o", "-", "--quiet"], feeding: frames)
+        #expect(piped.status == 64)
+        #expect(piped.stderr.hasPrefix("Error: --pix-fmt uyyvyy411 cannot be converted: FFmpeg's scaler does not read it\n"), "stderr: \(piped.stderr)")
+        let raw = folder.appendingPathComponent("frames.raw"), nut = folder.appendingPathComponent("frames.nut")
+        try frames.write(to: raw)
+        // Stream copy: the frames go into the container as they are, never through swscale.
+        try Fixtures.ffmpeg(["-f", "rawvideo", "-pix_fmt", "uyyvyy411", "-s", "64x48", "-i", raw.path, "-c:v", "copy", nut.path])
+        let file = try run(nut.path)
+        #expect(file.status == 65)
+        expectOneLine(file, mentioning: "posepipe: not a readable video: \(nut.path): its pixel format uyyvyy411 cannot be converted: FFmpeg's scaler does not read it")
+    }
+
+    @Test func rawFrameOptionsFFmpegWouldRefuseAreUsageErrors() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cases = [(["--raw", "64x48", "--pix-fmt", "vaapi"], "--pix-fmt vaapi is a hardware surface format, not bytes a pipe can carry"),
+                     (["--raw", "64x48", "--fps", "1e-300"], "--fps needs a positive rate like 30, 29.97 or 30000/1001 (at most 1000), not '1e-300'"),
+                     (["--raw", "16384x16384"], "--raw 16384x16384 is larger than FFmpeg handles in one frame")]
+        for (options, message) in cases {
+            let outcome = try CLI.run(["-", "-o", "-", "--quiet"] + options)
+            #expect(outcome.status == 64, "\(options)")
+            #expect(outcome.stderr.hasPrefix("Error: \(message)\n"), "stderr: \(outcome.stderr)")
+        }
+    }
+
+    @Test func standardInputThatIsAFolderOrEmptyIsNoVideo() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for raw in [[], ["--raw", "64x48"]] {
+            let outcome = try CLI.run(["-", "-o", path("out.jsonl"), "--quiet"] + raw, stdin: try #require(FileHandle(forReadingAtPath: folder.path)))
+            #expect(outcome.status == 66, "\(raw)")
+            expectOneLine(outcome, mentioning: "posepipe: cannot read -: standard input is a folder")
+        }
+        let empty = try CLI.run(["-", "--raw", "64x48", "-o", path("out.jsonl"), "--quiet"])
+        #expect(empty.status == 65)
+        expectOneLine(empty, mentioning: "posepipe: not a readable video: -: the input is empty")
+        #expect(!FileManager.default.fileExists(atPath: path("out.jsonl")))
+    }
+
+    @Test func aTurnThatIsNotAQuarterTurnIsSaidAndNotGuessed() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("tilted.mp4")
+        // As with rotate=90 (VideoDecoderTests), FFmpeg 5.1 writes this as 45° counter-clockwise.
+        try Fixtures.ffmpeg(["-i", Fixtures.pedestrians, "-frames:v", "3", "-c", "copy", "-metadata:s:v:0", "rotate=45", clip.path])
+        let outcome = try run(clip.path)
+        #expect(outcome.status == 0)
+        expectOneLine(outcome, mentioning: "posepipe: warning: \(clip.path): its display matrix turns the picture 315° clockwise, "
+                      + "not a quarter turn: frames are used as stored")
+        let tracks = try TrackFile(path: path("out.jsonl"))
+        #expect(tracks.header["rotation"] as? Int == 0 && tracks.header["width"] as? Int == 768)
+        #expect(tracks.frames.count == 3)
+    }
+
+    @Test func negativeValuesAreRefusedByTheirOptionsName() throws {
+        for option in ["--threads", "--detect-every", "--frame-batch", "--detect-tiles", "--min-cutoff", "--beta", "--jobs"] {
+            let outcome = try CLI.run([Fixtures.pedestrians, "-o", "-", option, "-1"])
+            #expect(outcome.status == 64, "\(option)")
+            #expect(outcome.stderr.hasPrefix("Error: ") && outcome.stderr.contains(option), "stderr: \(outcome.stderr)")
+            #expect(!outcome.stderr.contains("Missing value"), "stderr: \(outcome.stderr)")
+        }
     }
 }

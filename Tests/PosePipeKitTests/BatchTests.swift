@@ -186,6 +186,22 @@ import Testing
         }
     }
 
+    /// More than a pipe's worth (64 KB) of stderr, which once hung the test helper reading stdout first.
+    @Test func everyFileThatIsNotVideoIsListedHoweverMany() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(atPath: clips, withIntermediateDirectories: true)
+        for n in 0..<1500 {
+            try Data("notes\n".utf8).write(to: URL(fileURLWithPath: clips + String(format: "/notes-%04d.txt", n)))
+        }
+        let outcome = try CLI.run([clips, "-o", tracks])
+        #expect(outcome.status == 66)
+        #expect(outcome.stderr.utf8.count > 65_536)
+        let lines = outcome.stderr.split(separator: "\n")
+        #expect(lines.count == 1501)
+        #expect(lines[1499] == "posepipe: skipping \(clips)/notes-1499.txt: not media FFmpeg reads")
+        #expect(lines.last == "posepipe: no videos in \(clips): none of its 1500 files are video")
+    }
+
     @Test func folderOptionsAreUsageErrorsElsewhere() throws {
         defer { try? FileManager.default.removeItem(at: root) }
         try makeClips()

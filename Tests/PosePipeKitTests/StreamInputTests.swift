@@ -34,16 +34,17 @@ import Testing
         let frameBytes = 768 * 576 * 3
         #expect(Fixtures.size(of: rgb) == 6 * frameBytes)
 
-        let fromContainer = try CLI.run([frames.path, "-o", "-", "--quiet"])
+        // The same smoothing for all: a file is smoothed offline by default, raw frames online.
+        let fromContainer = try CLI.run([frames.path, "-o", "-", "--quiet", "--smoothing", "offline"])
         let container = try TrackFile(text: fromContainer.stdout)
         #expect(container.frames.count == 6)
         #expect(container.boxes.contains { !$0.isEmpty }, "people are found, so the comparison means something")
 
-        let rawRGB = try CLI.run(["-", "--raw", "768x576", "--pix-fmt", "rgb24", "--fps", "10", "-o", "-", "--quiet"],
+        let rawRGB = try CLI.run(["-", "--raw", "768x576", "--pix-fmt", "rgb24", "--fps", "10", "-o", "-", "--quiet", "--smoothing", "offline"],
                                  feeding: try Data(contentsOf: rgb) + Data(repeating: 7, count: 1000))
         #expect(rawRGB.status == 0)
         #expect(rawRGB.stderr == "posepipe: warning: -: dropped a partial last frame (1000 of \(frameBytes) bytes)\n")
-        let rawBGR = try CLI.run(["-", "--raw", "768x576", "--pix-fmt", "bgr24", "--fps", "10", "-o", "-", "--quiet"],
+        let rawBGR = try CLI.run(["-", "--raw", "768x576", "--pix-fmt", "bgr24", "--fps", "10", "-o", "-", "--quiet", "--smoothing", "offline"],
                                  feeding: try Data(contentsOf: bgr))
         #expect(rawBGR.status == 0 && rawBGR.stderr.isEmpty, "stderr: \(rawBGR.stderr)")
         for raw in [rawRGB, rawBGR] {

@@ -33,4 +33,16 @@ struct TrackFile {
     func expectConsecutiveFrames(sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(frameIndices == Array(0..<frames.count), sourceLocation: sourceLocation)
     }
+
+    /// Waits until `file` has at least `lines` lines (a running posepipe writing it); false after `seconds`.
+    static func wait(for file: String, lines: Int, seconds: Double = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let data = FileManager.default.contents(atPath: file), data.filter({ $0 == UInt8(ascii: "\n") }).count >= lines {
+                return true
+            }
+            usleep(20_000)
+        }
+        return false
+    }
 }

@@ -222,21 +222,21 @@ import Testing
                            rgb: (0..<2).flatMap { y in (0..<4).flatMap { x in [UInt8(10 * x + y), 100, 255] } })
 
     @Test func wholeFrameAtItsOwnSizeCopiesPixelsExactly() {
-        let normalizer = CropNormalizer(spec: ImageTensorSpec(name: "in", width: 4, height: 2, range: [0, 255]))
-        let tensor = normalizer.tensor(from: frame, region: RotatedRect(center: Point2(x: 2, y: 1), width: 4, height: 2))
+        let normalizer = CropNormalizer(input: ModelInput(name: "in", layout: .nhwc, width: 4, height: 2, normalization: .range(low: 0, high: 255)))
+        let tensor = normalizer.tensor(from: frame, crop: RotatedRect(center: Point2(x: 2, y: 1), width: 4, height: 2))
         #expect(tensor == frame.rgb.map(Float.init))
     }
 
     @Test func valueRangeMapsBlackAndWhite() {
-        let normalizer = CropNormalizer(spec: ImageTensorSpec(name: "in", width: 4, height: 2, range: [-1, 1]))
-        let tensor = normalizer.tensor(from: frame, region: RotatedRect(center: Point2(x: 2, y: 1), width: 4, height: 2))
+        let normalizer = CropNormalizer(input: ModelInput(name: "in", layout: .nhwc, width: 4, height: 2, normalization: .range(low: -1, high: 1)))
+        let tensor = normalizer.tensor(from: frame, crop: RotatedRect(center: Point2(x: 2, y: 1), width: 4, height: 2))
         #expect(tensor[2] == 1 && tensor[0] == -1)
     }
 
     @Test func halfPixelShiftBlendsNeighboursAndPadsWithBlack() {
-        let normalizer = CropNormalizer(spec: ImageTensorSpec(name: "in", width: 4, height: 2, range: [0, 255]))
+        let normalizer = CropNormalizer(input: ModelInput(name: "in", layout: .nhwc, width: 4, height: 2, normalization: .range(low: 0, high: 255)))
         // Shifted half a pixel right: each sample sits between two columns; the last one half off the frame.
-        let tensor = normalizer.tensor(from: frame, region: RotatedRect(center: Point2(x: 2.5, y: 1), width: 4, height: 2))
+        let tensor = normalizer.tensor(from: frame, crop: RotatedRect(center: Point2(x: 2.5, y: 1), width: 4, height: 2))
         #expect(tensor[0] == 5)  // (0 + 10) / 2
         #expect(tensor[9] == 15)  // column 3 (R 30) half black
         #expect(tensor[10] == 50)  // G 100 half black
@@ -245,8 +245,8 @@ import Testing
     @Test func rotatedStoredFrameIsSampledInDisplayOrientation() {
         // Stored 2×1 red|green shown turned clockwise: 1×2, red on top.
         let turned = VideoFrame(index: 0, pts: 0, width: 2, height: 1, rgb: [255, 0, 0, 0, 255, 0], orientation: .clockwise90)
-        let normalizer = CropNormalizer(spec: ImageTensorSpec(name: "in", width: 1, height: 2, range: [0, 255]))
-        let tensor = normalizer.tensor(from: turned, region: RotatedRect(center: Point2(x: 0.5, y: 1), width: 1, height: 2))
+        let normalizer = CropNormalizer(input: ModelInput(name: "in", layout: .nhwc, width: 1, height: 2, normalization: .range(low: 0, high: 255)))
+        let tensor = normalizer.tensor(from: turned, crop: RotatedRect(center: Point2(x: 0.5, y: 1), width: 1, height: 2))
         #expect(tensor == [255, 0, 0, 0, 255, 0])
     }
 }

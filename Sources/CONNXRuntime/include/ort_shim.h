@@ -35,6 +35,18 @@ int pp_ort_run(pp_ort_session *session,
                const int64_t *output_shapes, const size_t *output_ranks,
                char *error, size_t error_size);
 
+/// How many inputs (`outputs` = 0) or outputs (`outputs` = 1) the model declares.
+size_t pp_ort_session_io_count(pp_ort_session *session, int outputs);
+
+/// Name, element type (ONNX's TensorProto code: 1 float, 2 uint8, …) and shape of one
+/// declared input or output; a dimension the model leaves free is -1. `rank` receives the
+/// true rank even when it exceeds `max_rank` (only `max_rank` dims are written).
+/// Returns 0 on success, otherwise writes a message into `error`.
+int pp_ort_session_io_info(pp_ort_session *session, int outputs, size_t index,
+                           char *name, size_t name_size, int *element_type,
+                           int64_t *dims, size_t max_rank, size_t *rank,
+                           char *error, size_t error_size);
+
 #ifdef __cplusplus
 }
 #endif

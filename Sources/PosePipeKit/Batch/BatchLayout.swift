@@ -28,13 +28,13 @@ public struct BatchLayout: Sendable, Equatable {
 
     /// The hidden file `clip`'s tracks are written to until they are complete.
     public func partial(of clip: String) -> String {
-        let final = URL(fileURLWithPath: output(of: clip))
-        return final.deletingLastPathComponent().appendingPathComponent("." + final.lastPathComponent + Self.partialSuffix).path
+        let (folder, name) = OutputFiles.split(output(of: clip))
+        return OutputFiles.join(folder, "." + name + Self.partialSuffix)
     }
 
     /// Whether `clip` has a finished output.
     public func isDone(_ clip: String) -> Bool {
-        FileManager.default.fileExists(atPath: output(of: clip))
+        FileSystem.status(output(of: clip)) != nil
     }
 
     private static func join(_ folder: String, _ relative: String) -> String {
@@ -46,9 +46,8 @@ public struct BatchLayout: Sendable, Equatable {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             current += "/" + component
-            if mkdir(current, 0o777) == 0 || errno == EEXIST {
-                var status = stat()
-                if stat(current, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR { continue }
+            if FileName.withCString(current, { mkdir($0, 0o777) }) == 0 || errno == EEXIST {
+                if FileSystem.status(current)?.isDirectory == true { continue }
                 errno = ENOTDIR
             }
             throw PosePipeError.outputUnwritable(path: path, reason: String(cString: strerror(errno)))

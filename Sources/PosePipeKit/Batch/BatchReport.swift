@@ -12,6 +12,8 @@ public struct BatchReport: Sendable, Equatable, Codable {
     public var failed: Int
     public var interrupted: Int
     public var pending: Int
+    /// Clips another run was processing, left to it.
+    public var busy: Int
     /// Frames written by this run (skipped clips not counted).
     public var frames: Int
     /// Wall time of the whole run, scanning included, to the millisecond.
@@ -34,6 +36,7 @@ public struct BatchReport: Sendable, Equatable, Codable {
         failed = count(.failed)
         interrupted = count(.interrupted)
         pending = count(.pending)
+        busy = count(.busy)
         frames = clips.reduce(0) { $0 + $1.frames }
     }
 
@@ -44,6 +47,7 @@ public struct BatchReport: Sendable, Equatable, Codable {
         if failed > 0 { parts.append("\(failed) failed") }
         if interrupted > 0 { parts.append("\(interrupted) interrupted") }
         if pending > 0 { parts.append("\(pending) not started") }
+        if busy > 0 { parts.append("\(busy) left to another run") }
         var text = parts.joined(separator: ", ") + " of \(clips.count) clip\(clips.count == 1 ? "" : "s")"
         if shard != Shard.whole.description { text += " (shard \(shard))" }
         if !notVideo.isEmpty { text += "; \(notVideo.count) other file\(notVideo.count == 1 ? "" : "s") not video" }
@@ -52,7 +56,7 @@ public struct BatchReport: Sendable, Equatable, Codable {
     }
 
     /// Writes the report as one line of JSON (keys sorted, so reruns diff cleanly; `jq .` shows it
-    /// indented), through a temporary file renamed into place like the track files.
+    /// indented), through a new temporary file renamed into place once complete, like the track files.
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -62,35 +66,37 @@ public struct BatchReport: Sendable, Equatable, Codable {
         } catch {
             throw PosePipeError.outputUnwritable(path: path, reason: "\(error)")
         }
-        let partial = Self.partialPath(of: path)
+        try Self.checkNamesAFile(path)
+        let (folder, name) = OutputFiles.split(path)
+        let temporary = try OutputFiles.createTemporary(in: folder, prefix: "." + name, reportedAs: path)
         do {
-            let writer = try TrackWriter(path: partial)
+            let writer = TrackWriter(descriptor: temporary.descriptor, path: path)
             try writer.write(json)
             try writer.close()
-        } catch PosePipeError.outputUnwritable(_, let reason) {
-            try? FileManager.default.removeItem(atPath: partial)
-            throw PosePipeError.outputUnwritable(path: path, reason: reason)
-        }
-        guard rename(partial, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: partial)
-            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+            try OutputFiles.replace(path, with: temporary.path)
+        } catch {
+            OutputFiles.remove(temporary.path)
+            throw error
         }
     }
 
-    /// Fails now, not after hours of clips, when the report could not be written at the end.
-    public static func checkWritable(_ path: String) throws {
-        let partial = partialPath(of: path)
-        do {
-            try TrackWriter(path: partial).close()
-        } catch PosePipeError.outputUnwritable(_, let reason) {
-            throw PosePipeError.outputUnwritable(path: path, reason: reason)
+    /// Fails now, not after hours of clips, when the report could not be written at the end:
+    /// a path that names no file, a folder (the output folder among them), a device or pipe, or
+    /// a folder where no file can be created.
+    public static func checkWritable(_ path: String, outputFolder: String) throws {
+        try checkNamesAFile(path)
+        if URL(fileURLWithPath: path).standardizedFileURL.path == URL(fileURLWithPath: outputFolder).standardizedFileURL.path {
+            throw PosePipeError.outputUnwritable(path: path, reason: "it is the output folder")
         }
-        try? FileManager.default.removeItem(atPath: partial)
+        try OutputFiles.checkReplaceable(path)
+        let (folder, name) = OutputFiles.split(path)
+        let temporary = try OutputFiles.createTemporary(in: folder, prefix: "." + name, reportedAs: path)
+        Foundation.close(temporary.descriptor)
+        OutputFiles.remove(temporary.path)
     }
 
-    private static func partialPath(of path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + BatchLayout.partialSuffix).path
+    private static func checkNamesAFile(_ path: String) throws {
+        if path.isEmpty { throw PosePipeError.outputUnwritable(path: "''", reason: "an empty path names no file") }
+        if path.hasSuffix("/") { throw PosePipeError.outputUnwritable(path: path, reason: "names a folder, not a file") }
     }
 }

@@ -68,30 +68,37 @@ public final class BatchRunner: Sendable {
         let began = DispatchTime.now()
         var report = ClipReport(clip: clip, status: .failed)
         var decoder: VideoDecoder?
+        var claim: ClipClaim?
         var frames = 0
         let partial = layout.partial(of: clip), final = layout.output(of: clip)
-        var wrotePartial = false
         do {
-            let opened = try VideoDecoder(source: layout.source(of: clip), shouldStop: shouldStop)
-            decoder = opened
-            observe(.started(clip: clip, duration: opened.info.duration))
-            try BatchLayout.makeFolder(URL(fileURLWithPath: partial).deletingLastPathComponent().path)
-            let writer = try TrackWriter(path: partial)
-            wrotePartial = true
-            _ = try TrackExport.run(opened, through: pipeline, into: writer, shouldStop: shouldStop) { frame in
-                frames = frame.index + 1
-                observe(.frame(clip: clip, frames: frames, pts: frame.pts))
-            }
-            try writer.close()
-            if opened.reachedEnd {
-                guard rename(partial, final) == 0 else {
-                    throw PosePipeError.outputUnwritable(path: final, reason: String(cString: strerror(errno)))
-                }
-                wrotePartial = false
-                report.status = .done
+            try BatchLayout.makeFolder(OutputFiles.split(partial).folder)
+            // Claimed before the clip is opened: a clip another run has is not read twice.
+            switch try ClipClaim.claim(partial: partial, final: final, overwrite: overwrite) {
+            case .busy:
+                report.status = .busy
+                report.partial = partial
+            case .finished:
+                report.status = .skipped
                 report.output = final
-            } else {
-                report.status = .interrupted
+            case .claimed(let held):
+                claim = held
+                let opened = try VideoDecoder(source: layout.source(of: clip), shouldStop: shouldStop)
+                decoder = opened
+                observe(.started(clip: clip, duration: opened.info.duration))
+                let writer = try held.writer()
+                _ = try TrackExport.run(opened, through: pipeline, into: writer, shouldStop: shouldStop) { frame in
+                    frames = frame.index + 1
+                    observe(.frame(clip: clip, frames: frames, pts: frame.pts))
+                }
+                try writer.close()
+                if opened.reachedEnd {
+                    try held.publish()
+                    report.status = .done
+                    report.output = final
+                } else {
+                    report.status = .interrupted
+                }
             }
         } catch PosePipeError.interrupted {
             report.status = .pending
@@ -100,7 +107,15 @@ public final class BatchRunner: Sendable {
             report.reason = failure.description
             report.exitCode = failure.exitCode
         }
-        if wrotePartial { report.partial = partial }
+        if let claim, report.status != .done {
+            // A stopped clip keeps its complete lines; a partial with none is no use to anyone.
+            if claim.isEmpty {
+                claim.discard()
+            } else {
+                report.partial = partial
+                claim.release()
+            }
+        }
         report.frames = frames
         report.warnings = decoder?.warnings ?? []
         report.seconds = began.secondsSince

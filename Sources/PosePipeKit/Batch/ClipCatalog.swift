@@ -30,16 +30,14 @@ public struct ClipCatalog: Sendable, Equatable {
     ///   - known: clips known without probing (those with a finished output), so a resumed batch
     ///     does not open every finished clip again.
     public static func scan(folder: String, excluding: String? = nil, known: (String) -> Bool = { _ in false }) -> ClipCatalog {
-        let excluded = excluding.map(Self.canonical)
+        let excluded = excluding.flatMap(FileSystem.status)
         var catalog = ClipCatalog(clips: [], skipped: [])
         var pending = [""]
         while let relativeFolder = pending.popLast() {
             let absolute = relativeFolder.isEmpty ? folder : folder + "/" + relativeFolder
-            if let excluded, !relativeFolder.isEmpty, canonical(absolute) == excluded { continue }
-            let names: [String]
-            do {
-                names = try FileManager.default.contentsOfDirectory(atPath: absolute)
-            } catch {
+            if let excluded, !relativeFolder.isEmpty, FileSystem.status(absolute)?.isSameFile(as: excluded) == true { continue }
+            // Listed by the bytes of each name, so names that are not UTF-8 are clips like any other.
+            guard let names = FileSystem.names(in: absolute) else {
                 catalog.skipped.append(SkippedFile(path: relativeFolder, reason: "cannot list the folder"))
                 continue
             }
@@ -47,14 +45,12 @@ public struct ClipCatalog: Sendable, Equatable {
             for name in names where !name.hasPrefix(".") && !isOutput(name, among: present) {
                 let relative = relativeFolder.isEmpty ? name : relativeFolder + "/" + name
                 let path = folder + "/" + relative
-                var link = stat()
-                guard lstat(path, &link) == 0 else { continue }
-                if link.st_mode & S_IFMT == S_IFDIR {
+                guard let link = FileSystem.linkStatus(path) else { continue }
+                if link.isDirectory {
                     pending.append(relative)
                     continue
                 }
-                var target = stat()
-                guard stat(path, &target) == 0, target.st_mode & S_IFMT == S_IFREG else {
+                guard let target = FileSystem.status(path), target.isRegularFile else {
                     catalog.skipped.append(SkippedFile(path: relative, reason: "not a regular file"))
                     continue
                 }
@@ -89,12 +85,9 @@ public struct ClipCatalog: Sendable, Equatable {
         return videoExtensions.contains(name[name.index(after: dot)...].lowercased())
     }
 
-    /// Byte order of the UTF-8 spelling: the same on every machine and locale, which sharding needs.
+    /// Byte order of the names as the file system spells them: the same on every machine and
+    /// locale, which sharding needs.
     static func byteOrder(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    private static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        FileName.bytes(of: a).lexicographicallyPrecedes(FileName.bytes(of: b))
     }
 }

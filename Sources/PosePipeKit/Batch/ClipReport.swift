@@ -11,6 +11,9 @@ public struct ClipReport: Sendable, Equatable, Codable {
         case interrupted
         /// Not started before a signal stopped the batch.
         case pending
+        /// Left alone: another run is processing it (its `.partial` file is locked). A later
+        /// run finds it done, or takes it up if that run did not finish it.
+        case busy
     }
 
     /// Relative to the batch folder.
@@ -18,7 +21,8 @@ public struct ClipReport: Sendable, Equatable, Codable {
     /// The finished output's path, when `status` is done or skipped.
     public var output: String?
     /// The unfinished output's path, when a clip stopped part-way (interrupted, or failed after
-    /// its first frames): its complete lines are kept there, and a rerun replaces it.
+    /// its first frames): its complete lines are kept there, and a rerun replaces it. For a busy
+    /// clip, the partial file the other run is writing.
     public var partial: String?
     public var status: Status
     /// Frames written (for a skipped clip, 0: it was not read).

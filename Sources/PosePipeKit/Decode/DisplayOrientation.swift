@@ -8,11 +8,18 @@ public enum DisplayOrientation: Int, Sendable, CaseIterable {
     case upsideDown = 180
     case clockwise270 = 270
 
-    /// The orientation for a clockwise rotation in degrees (any multiple of 90, any sign);
-    /// angles between the quarter turns round to the nearest one.
-    public init(clockwiseDegrees degrees: Double) {
-        let quarter = Int((degrees / 90).rounded())
-        self = DisplayOrientation(rawValue: ((quarter % 4 + 4) % 4) * 90) ?? .upright
+    /// Turns within this many degrees of a quarter turn count as that quarter turn, as FFmpeg's
+    /// own autorotation counts them.
+    public static let tolerance = 1.0
+
+    /// The orientation for a clockwise rotation in degrees (any multiple of 90, any sign, give
+    /// or take `tolerance`); nil for a turn in between (45°), which no quarter turn shows right.
+    public init?(clockwiseDegrees degrees: Double) {
+        guard degrees.isFinite, abs(degrees) < 1e6 else { return nil }
+        let quarters = (degrees / 90).rounded()
+        guard abs(degrees - quarters * 90) <= Self.tolerance else { return nil }
+        let quarter = Int(quarters)
+        self.init(rawValue: ((quarter % 4 + 4) % 4) * 90)
     }
 
     /// Displayed size of a stored `width` × `height` frame.

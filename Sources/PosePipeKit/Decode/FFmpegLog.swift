@@ -63,7 +63,7 @@ public enum FFmpegLog {
         }
         listener?.append(level: level, text: withoutContextPrefix(line))
         if verbose {
-            let bytes = Array((line + "\n").utf8)
+            let bytes = Array((TerminalText.escaped(line) + "\n").utf8)
             _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
         }
     }

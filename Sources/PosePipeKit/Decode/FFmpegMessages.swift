@@ -27,8 +27,14 @@ final class FFmpegMessages: Sendable {
 
     /// The newest error-level message that arrived after `mark`.
     func lastError(after mark: Int = 0) -> String? {
+        lastMessage(after: mark, atMost: AV_LOG_ERROR)
+    }
+
+    /// The newest message at `level` or more severe (FFmpeg's levels fall as severity rises)
+    /// that arrived after `mark`.
+    func lastMessage(after mark: Int, atMost level: Int32) -> String? {
         entries.withLock { state in
-            state.recent.last { $0.serial > mark && $0.level <= AV_LOG_ERROR }?.text
+            state.recent.last { $0.serial > mark && $0.level <= level }?.text
         }
     }
 }

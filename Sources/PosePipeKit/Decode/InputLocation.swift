@@ -13,7 +13,7 @@ enum InputLocation: Equatable {
     init(_ source: String) {
         if source == "-" {
             self = .standardInput
-        } else if FileManager.default.fileExists(atPath: source) {
+        } else if FileSystem.status(source) != nil {
             self = .file(path: source)
         } else if source.hasPrefix("file:") {
             self = .file(path: String(source.dropFirst("file:".count)))
@@ -34,6 +34,11 @@ enum InputLocation: Equatable {
         case .file(let path): path.hasPrefix("/") ? path : "./" + path
         case .url(let url): url
         }
+    }
+
+    /// Calls `body` with `ffmpegURL` as FFmpeg must get it: a file's name as the kernel's bytes.
+    func withFFmpegURL<T>(_ body: (UnsafePointer<CChar>) throws -> T) rethrows -> T {
+        try FileName.withCString(ffmpegURL, body)
     }
 
     /// The local file this names, if any, for checks FFmpeg's errors would make vague.

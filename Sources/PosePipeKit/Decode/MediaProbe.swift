@@ -25,11 +25,10 @@ public enum MediaProbe {
     /// for a video stream that is neither cover art nor a still picture.
     public static func probe(_ path: String) -> Verdict {
         FFmpegLog.install()
-        var status = stat()
-        guard stat(path, &status) == 0 else { return .unreadable(String(cString: strerror(errno))) }
+        guard let status = FileSystem.status(path) else { return .unreadable(FileSystem.lastError) }
         if status.st_size == 0 { return .notVideo("the file is empty") }
         var format: UnsafeMutablePointer<AVFormatContext>?
-        let opened = avformat_open_input(&format, InputLocation.file(path: path).ffmpegURL, nil, nil)
+        let opened = InputLocation.file(path: path).withFFmpegURL { avformat_open_input(&format, $0, nil, nil) }
         guard opened >= 0, let context = format else {
             if opened == posepipe_averror(EACCES) || opened == posepipe_averror(EPERM) || opened == posepipe_averror(EIO) {
                 return .unreadable(FFmpegError.message(opened).lowercased())

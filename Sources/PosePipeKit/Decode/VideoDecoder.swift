@@ -19,6 +19,9 @@ public final class VideoDecoder: @unchecked Sendable {
     public private(set) var partialFrameBytes: Int?
     /// True once every frame of the input was returned (false after a stop request).
     public private(set) var reachedEnd = false
+    /// Frames dropped because they came in a pixel format swscale cannot convert, and that format.
+    public private(set) var unconvertibleFrames = 0
+    private var unconvertibleFormat = ""
 
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
@@ -40,6 +43,10 @@ public final class VideoDecoder: @unchecked Sendable {
     private var sawEndOfFile = false
     private var draining = false
     private var finished = false
+    /// Thrown once the input is found to hold no frame at all.
+    private var emptyInput: PosePipeError?
+    /// Why the display matrix was not applied, when it asks for a turn that is not a quarter turn.
+    private let orientationNote: String?
 
     /// Opens `source`: a path, `-` for standard input, or any URL FFmpeg opens.
     /// - Parameters:
@@ -50,7 +57,7 @@ public final class VideoDecoder: @unchecked Sendable {
                 shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
         FFmpegLog.install()
         let location = InputLocation(source)
-        try Self.checkBeforeOpening(location, source: source)
+        try InputChecks.beforeOpening(location, source: source)
         self.raw = raw
         interrupt = InputInterrupt(shouldStop)
         standardInput = location == .standardInput ? try StandardInputIO(interrupt: interrupt) : nil
@@ -60,12 +67,14 @@ public final class VideoDecoder: @unchecked Sendable {
         let decoderCodec: UnsafePointer<AVCodec>
         let videoStream: UnsafeMutablePointer<AVStream>
         do {
+            try InputChecks.indexReachable(format, source: source)
             let infoStatus = avformat_find_stream_info(format, nil)
             if infoStatus < 0 {
                 throw shouldStop() ? PosePipeError.interrupted
                     : PosePipeError.notAVideo(path: source, reason: messages.lastError() ?? FFmpegError.message(infoStatus))
             }
             (streamIndex, videoStream, decoderCodec) = try Self.videoStream(in: format, source: source)
+            try InputChecks.convertible(videoStream, source: source)
         } catch {
             FFmpegLog.stopListening(to: format)
             avformat_close_input(&self.format)
@@ -96,7 +105,13 @@ public final class VideoDecoder: @unchecked Sendable {
         let rate = av_guess_frame_rate(format, videoStream, nil)
         let fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0
         frameStep = fps > 0 ? 1 / fps : 0
-        let orientation = Self.orientation(of: videoStream)
+        let rotation = Self.clockwiseRotation(of: videoStream)
+        let quarterTurn = DisplayOrientation(clockwiseDegrees: rotation)
+        let orientation = quarterTurn ?? .upright
+        orientationNote = quarterTurn == nil
+            ? String(format: "its display matrix turns the picture %.0f° clockwise, not a quarter turn: frames are used as stored",
+                     (rotation.truncatingRemainder(dividingBy: 360) + 360).truncatingRemainder(dividingBy: 360))
+            : nil
         let stored = (Int(videoStream.pointee.codecpar.pointee.width), Int(videoStream.pointee.codecpar.pointee.height))
         let shown = orientation.displaySize(width: stored.0, height: stored.1)
         var duration: Double?
@@ -123,6 +138,7 @@ public final class VideoDecoder: @unchecked Sendable {
     /// What went wrong with the input without stopping the run, one line each (no prefix).
     public var warnings: [String] {
         var lines: [String] = []
+        if let orientationNote { lines.append(orientationNote) }
         if let endedEarly { lines.append("input ended early: \(endedEarly)") }
         if let partialFrameBytes, let raw {
             lines.append("dropped a partial last frame (\(partialFrameBytes) of \(raw.frameBytes) bytes)")
@@ -131,11 +147,19 @@ public final class VideoDecoder: @unchecked Sendable {
         if corruptPackets > 0 { damage.append("skipped \(Self.count(corruptPackets, "undecodable packet"))") }
         if damagedFrames > 0 { damage.append("\(Self.count(damagedFrames, "frame")) repaired by the decoder") }
         if !damage.isEmpty { lines.append("damaged data: " + damage.joined(separator: ", ")) }
+        if unconvertibleFrames > 0 {
+            lines.append("skipped \(Self.count(unconvertibleFrames, "frame")) in pixel format \(unconvertibleFormat), which FFmpeg's scaler cannot convert")
+        }
         return lines
     }
 
     /// The next frame in presentation order, or nil at the end of the stream.
+    /// - Throws: `notAVideo` at the end of an input that held no frame at all.
     public func next() throws -> VideoFrame? {
+        if let emptyInput {
+            self.emptyInput = nil
+            throw emptyInput
+        }
         guard let format, let codec, let packet, let frame else { return nil }
         while !finished {
             let received = avcodec_receive_frame(codec, frame)
@@ -148,7 +172,7 @@ public final class VideoDecoder: @unchecked Sendable {
             }
             if received == FFmpegError.endOfFile {
                 finish()
-                break
+                return try next()
             }
             if received != FFmpegError.again {
                 // A broken picture: count it, drop it, keep decoding.
@@ -157,7 +181,7 @@ public final class VideoDecoder: @unchecked Sendable {
             }
             if draining {
                 finish()
-                break
+                return try next()
             }
             let mark = messages.count
             let read = av_read_frame(format, packet)
@@ -193,6 +217,8 @@ public final class VideoDecoder: @unchecked Sendable {
         guard !interrupt.shouldStop() else { return }
         if status == FFmpegError.endOfFile {
             sawEndOfFile = true
+            // Some demuxers do say so when a file stops short ("File ended prematurely"), as a warning.
+            if let said = messages.lastMessage(after: mark, atMost: AV_LOG_WARNING) { endedEarly = said }
         } else {
             endedEarly = messages.lastError(after: mark) ?? FFmpegError.message(status)
         }
@@ -204,6 +230,10 @@ public final class VideoDecoder: @unchecked Sendable {
     private func finish() {
         finished = true
         reachedEnd = !interrupt.shouldStop()
+        if reachedEnd && nextIndex == 0 {
+            emptyInput = .notAVideo(path: info.source, reason: emptyReason)
+            return
+        }
         guard sawEndOfFile, reachedEnd else { return }
         let lastIncomplete = lastPacketRejected || lastFrameDamaged
         if lastPacketRejected {
@@ -223,32 +253,21 @@ public final class VideoDecoder: @unchecked Sendable {
         if lastIncomplete { endedEarly = "its last frame is incomplete" }
     }
 
-    private static func count(_ n: Int, _ noun: String) -> String {
-        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    /// Why an input that ended gave no frame, in FFmpeg's words when it said something.
+    private var emptyReason: String {
+        if let raw {
+            if let partialFrameBytes {
+                return "it ended inside its first frame (\(partialFrameBytes) of \(raw.frameBytes) bytes)"
+            }
+            if packetsRead == 0 { return "the input is empty" }
+        }
+        if unconvertibleFrames > 0 { return "its frames are in pixel format \(unconvertibleFormat), which FFmpeg's scaler cannot convert" }
+        let said = endedEarly ?? messages.lastMessage(after: 0, atMost: AV_LOG_ERROR)
+        return "no frame could be decoded" + (said.map { " (\($0))" } ?? "")
     }
 
-    /// Refuses inputs whose problem is plain before FFmpeg looks, with a clearer line than its own.
-    private static func checkBeforeOpening(_ location: InputLocation, source: String) throws {
-        switch location {
-        case .standardInput:
-            if isatty(STDIN_FILENO) == 1 {
-                throw PosePipeError.inputUnreadable(path: "-", reason: "standard input is a terminal; pipe a video in")
-            }
-        case .file(let path):
-            var status = stat()
-            guard stat(path, &status) == 0 else {
-                throw errno == ENOENT || errno == ENOTDIR ? PosePipeError.inputNotFound(path: source)
-                    : PosePipeError.inputUnreadable(path: source, reason: String(cString: strerror(errno)))
-            }
-            if status.st_mode & S_IFMT == S_IFDIR {
-                throw PosePipeError.inputUnreadable(path: source, reason: "is a directory")
-            }
-            if status.st_mode & S_IFMT == S_IFREG && status.st_size == 0 {
-                throw PosePipeError.notAVideo(path: source, reason: "the file is empty")
-            }
-        case .url:
-            break
-        }
+    private static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
 
     private static func open(_ location: InputLocation, source: String, raw: RawVideoFormat?, interrupt: InputInterrupt,
@@ -270,7 +289,7 @@ public final class VideoDecoder: @unchecked Sendable {
             for (key, value) in raw.demuxerOptions { av_dict_set(&options, key, value, 0) }
         }
         var context: UnsafeMutablePointer<AVFormatContext>? = allocated
-        let status = avformat_open_input(&context, location.ffmpegURL, inputFormat, &options)
+        let status = location.withFFmpegURL { avformat_open_input(&context, $0, inputFormat, &options) }
         guard status >= 0, let context else {
             // FFmpeg has freed the context it was given.
             FFmpegLog.stopListening(to: allocated)
@@ -312,7 +331,11 @@ public final class VideoDecoder: @unchecked Sendable {
             // Plain bilinear takes swscale's SIMD path: 0.7 ms a 1080p frame instead of 6.4 ms with
             // accurate rounding and full chroma interpolation, for differences of a level or two.
             SWS_BILINEAR, nil, nil, nil)
-        guard let scaler else { return nil }
+        guard let scaler else {
+            unconvertibleFrames += 1
+            unconvertibleFormat = av_get_pix_fmt_name(sourceFormat).map { String(cString: $0) } ?? "#\(frame.pointee.format)"
+            return nil
+        }
         applyColorimetry(of: frame, to: scaler)
         // swscale writes every byte, so the buffer is not cleared first. Its SIMD converters
         // write whole vectors and run up to a few dozen bytes past the end of a row; the last
@@ -370,14 +393,14 @@ public final class VideoDecoder: @unchecked Sendable {
         sws_setColorspaceDetails(scaler, table, fullRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
     }
 
-    private static func orientation(of stream: UnsafeMutablePointer<AVStream>) -> DisplayOrientation {
+    /// The clockwise turn the stream's display matrix asks for, in degrees (0 without one).
+    private static func clockwiseRotation(of stream: UnsafeMutablePointer<AVStream>) -> Double {
         var size: Int = 0
         guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 9 * 4 else {
-            return .upright
+            return 0
         }
         let counterClockwise = data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
-        guard counterClockwise.isFinite else { return .upright }
-        return DisplayOrientation(clockwiseDegrees: -counterClockwise)
+        return counterClockwise.isFinite ? -counterClockwise : 0
     }
 
     private static func openError(source: String, status: Int32, detail: String?) -> PosePipeError {

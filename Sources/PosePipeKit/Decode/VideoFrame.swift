@@ -13,12 +13,22 @@ public struct VideoFrame: Sendable {
 
     public init(index: Int, pts: Double, width: Int, height: Int, rgb: [UInt8], orientation: DisplayOrientation = .upright) {
         precondition(rgb.count == width * height * 3, "RGB buffer does not match the frame size")
+        self.init(unchecked: index, pts: pts, width: width, height: height, rgb: rgb, orientation: orientation)
+    }
+
+    private init(unchecked index: Int, pts: Double, width: Int, height: Int, rgb: [UInt8], orientation: DisplayOrientation) {
         self.index = index
         self.pts = pts
         self.width = width
         self.height = height
         self.rgb = rgb
         self.orientation = orientation
+    }
+
+    /// The frame's place, time and size without its pixels (`rgb` empty): what a result held back for a
+    /// while needs, at none of a picture's memory.
+    public func withoutPixels() -> VideoFrame {
+        VideoFrame(unchecked: index, pts: pts, width: width, height: height, rgb: [], orientation: orientation)
     }
 
     /// Size as displayed, after the orientation is applied.

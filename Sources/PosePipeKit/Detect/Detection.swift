@@ -1,15 +1,19 @@
-/// One detector hit: a box and its alignment keypoints, in some frame of reference, and a score.
+/// One detector hit: a person's box, the detector's keypoints, in some frame of reference, and
+/// a score.
 public struct Detection: Sendable, Equatable {
     /// Box as (min x, min y, width, height).
     public var box: Box
     public var keypoints: [Point2]
     /// Probability that the box holds a person, 0…1.
     public var score: Double
+    /// [centre, toward the head] for an `aligned` crop, from detectors that give them; else empty.
+    public var alignment: [Point2]
 
-    public init(box: Box, keypoints: [Point2], score: Double) {
+    public init(box: Box, keypoints: [Point2] = [], score: Double, alignment: [Point2] = []) {
         self.box = box
         self.keypoints = keypoints
         self.score = score
+        self.alignment = alignment
     }
 
     /// The same detection with every coordinate passed through `transform`; the box becomes
@@ -19,7 +23,8 @@ public struct Detection: Sendable, Equatable {
             Point2(x: box.x, y: box.y), Point2(x: box.x + box.width, y: box.y),
             Point2(x: box.x, y: box.y + box.height), Point2(x: box.x + box.width, y: box.y + box.height),
         ].map(transform.apply)
-        return Detection(box: Box(enclosing: corners), keypoints: keypoints.map(transform.apply), score: score)
+        return Detection(box: Box(enclosing: corners), keypoints: keypoints.map(transform.apply), score: score,
+                         alignment: alignment.map(transform.apply))
     }
 }
 

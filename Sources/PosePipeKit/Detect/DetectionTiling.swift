@@ -29,10 +29,10 @@ public struct DetectionTiling: Sendable, Equatable {
         }
     }
 
-    /// The regions to search in detection number `k` (counting detections, not frames): the
-    /// whole frame, then the next tile.
-    public func regions(width: Int, height: Int, detection k: Int) -> [RotatedRect] {
+    /// The tile detection number `k` (counting detections, not frames) searches besides the
+    /// whole frame: the next one of the grid in turn; none for level 0.
+    public func tiles(width: Int, height: Int, detection k: Int) -> [RotatedRect] {
         let grid = tiles(width: width, height: height)
-        return [PersonDetector.letterbox(width: width, height: height)] + (grid.isEmpty ? [] : [grid[k % grid.count]])
+        return grid.isEmpty ? [] : [grid[k % grid.count]]
     }
 }

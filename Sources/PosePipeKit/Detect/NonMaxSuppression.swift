@@ -1,13 +1,20 @@
-/// MediaPipe's weighted non-maximum suppression: each cluster of boxes overlapping the best
-/// remaining one by more than `iouThreshold` becomes one detection, its box and keypoints
-/// the score-weighted mean of the cluster, its score the best one.
+/// Non-maximum suppression: each cluster of boxes overlapping the best remaining one by more
+/// than `iouThreshold` becomes one detection with the best one's score.
 ///
-/// Averaging rather than discarding steadies the box from frame to frame.
+/// `weighted` is MediaPipe's: the kept box and keypoints are the score-weighted mean of the
+/// cluster, which steadies the box from frame to frame. `greedy` keeps the best box as it is,
+/// as automl's EfficientDet post-processing does.
 public struct NonMaxSuppression: Sendable {
-    public let iouThreshold: Double
+    public enum Mode: Sendable {
+        case weighted, greedy
+    }
 
-    public init(iouThreshold: Double) {
+    public let iouThreshold: Double
+    public let mode: Mode
+
+    public init(iouThreshold: Double, mode: Mode = .weighted) {
         self.iouThreshold = iouThreshold
+        self.mode = mode
     }
 
     public func apply(_ detections: [Detection]) -> [Detection] {
@@ -26,7 +33,7 @@ public struct NonMaxSuppression: Sendable {
                     rest.append(candidate)
                 }
             }
-            kept.append(Self.weightedMean(cluster, score: best.score))
+            kept.append(mode == .weighted ? Self.weightedMean(cluster, score: best.score) : best)
             remaining = rest
         }
         return kept

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Options of MediaPipe's `SsdAnchorsCalculator`, as its graph configs state them.
-public struct SSDAnchorOptions: Sendable, Codable, Equatable {
+public struct SSDAnchorOptions: Sendable, Equatable {
     public var numLayers: Int
     public var minScale: Double
     public var maxScale: Double

@@ -5,8 +5,8 @@ import Foundation
 public enum ExitStatus {
     /// Every clip of a batch was processed (or was already).
     public static let success: Int32 = 0
-    /// Some clips of a batch failed; the others are done. `EX_TEMPFAIL`: a rerun retries
-    /// exactly the failed ones, since the finished ones are skipped.
+    /// Some clips of a batch failed, or were left to another run processing them; the others
+    /// are done. `EX_TEMPFAIL`: a rerun retries exactly those, since the finished ones are skipped.
     public static let partialFailure: Int32 = 75
 
     /// The shell's convention for a process ended by `signal` (130 for SIGINT, 143 for SIGTERM),

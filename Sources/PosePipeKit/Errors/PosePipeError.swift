@@ -12,6 +12,9 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAVideo(path: String, reason: String)
     /// The output cannot be created or written.
     case outputUnwritable(path: String, reason: String)
+    /// The reader of standard output (or of a pipe) stopped reading, as `| head` does: for a
+    /// pipeline that is a normal end, so the command line stops quietly and exits 0.
+    case outputClosed(path: String)
     /// A pipeline description is missing or malformed.
     case invalidPipeline(String)
     /// ONNX Runtime or a model file cannot be loaded.
@@ -27,6 +30,8 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     case noVideos(folder: String, reason: String)
     /// A stop signal arrived while the input was being opened.
     case interrupted
+    /// A track file that cannot be read as one, or that does not belong to the video it is drawn on.
+    case badTracks(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +39,7 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .inputUnreadable(let path, let reason): "cannot read \(path): \(reason)"
         case .notAVideo(let path, let reason): "not a readable video: \(path): \(reason)"
         case .outputUnwritable(let path, let reason): "cannot write \(path): \(reason)"
+        case .outputClosed(let path): "the reader of \(path == "-" ? "standard output" : path) stopped reading"
         case .invalidPipeline(let message): "invalid pipeline: \(message)"
         case .runtimeUnavailable(let message): "cannot load the model runtime: \(message)"
         case .inferenceFailed(let message): "inference failed: \(message)"
@@ -41,6 +47,7 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badUsage(let message): message
         case .noVideos(let folder, let reason): "no videos in \(folder): \(reason)"
         case .interrupted: "interrupted"
+        case .badTracks(let path, let reason): "track file \(path): \(reason)"
         }
     }
 
@@ -48,8 +55,9 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     public var exitCode: Int32 {
         switch self {
         case .inputNotFound, .inputUnreadable: 66  // EX_NOINPUT
-        case .notAVideo: 65  // EX_DATAERR
+        case .notAVideo, .badTracks: 65  // EX_DATAERR
         case .outputUnwritable: 73  // EX_CANTCREAT
+        case .outputClosed: ExitStatus.success
         case .invalidPipeline: 78  // EX_CONFIG
         case .runtimeUnavailable: 69  // EX_UNAVAILABLE
         case .inferenceFailed: 70  // EX_SOFTWARE

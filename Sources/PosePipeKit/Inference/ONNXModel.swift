@@ -7,6 +7,9 @@ import Foundation
 /// two threads ever run the same one and every worker computes the same numbers.
 public final class ONNXModel: @unchecked Sendable {
     public let path: String
+    /// The inputs and outputs the model declares, in its own order.
+    public let inputs: [TensorInfo]
+    public let outputs: [TensorInfo]
     private let session: OpaquePointer
 
     /// Opens `path` with `threads` intra-op threads (1 keeps results independent of scheduling).
@@ -21,6 +24,44 @@ public final class ONNXModel: @unchecked Sendable {
         }
         self.path = path
         self.session = session
+        do {
+            inputs = try Self.declared(session, outputs: false)
+            outputs = try Self.declared(session, outputs: true)
+        } catch {
+            pp_ort_session_close(session)
+            throw error
+        }
+    }
+
+    /// A tensor the model declares: its name, element type and shape (-1 where left free).
+    public struct TensorInfo: Sendable, Equatable {
+        public var name: String
+        /// ONNX's element type code (1 float32, 2 uint8, 7 int64…).
+        public var elementType: Int
+        public var shape: [Int]
+
+        public var isFloat: Bool { elementType == 1 }
+    }
+
+    /// The declared tensor called `name`, among the inputs or the outputs.
+    public func input(named name: String) -> TensorInfo? { inputs.first { $0.name == name } }
+    public func output(named name: String) -> TensorInfo? { outputs.first { $0.name == name } }
+
+    private static func declared(_ session: OpaquePointer, outputs: Bool) throws -> [TensorInfo] {
+        let flag: Int32 = outputs ? 1 : 0
+        return try (0..<pp_ort_session_io_count(session, flag)).map { index in
+            var name = [CChar](repeating: 0, count: 512)
+            var message = [CChar](repeating: 0, count: 512)
+            var dims = [Int64](repeating: 0, count: 16)
+            var rank = 0
+            var type: Int32 = 0
+            guard pp_ort_session_io_info(session, flag, index, &name, name.count, &type, &dims, dims.count, &rank,
+                                         &message, message.count) == 0 else {
+                throw PosePipeError.runtimeUnavailable("cannot read the model's tensors: \(String(nulTerminated: message))")
+            }
+            return TensorInfo(name: String(nulTerminated: name), elementType: Int(type),
+                              shape: dims.prefix(min(rank, dims.count)).map { Int($0) })
+        }
     }
 
     deinit {

@@ -1,40 +1,52 @@
-/// Normalization stage: cuts a rotated region out of a frame and writes it as a model's input
-/// tensor, by bilinear affine warp, with the model's value range.
+/// Normalization stage: cuts a crop out of a frame and writes it as a model's input tensor, by
+/// bilinear affine warp, in the model's layout, channel order and value normalisation.
 ///
-/// Pixels outside the frame read as black, which is how MediaPipe pads its crops and letterbox.
+/// Pixels outside the frame read as the input's pad value: black by default, which is how
+/// MediaPipe pads its crops and letterbox and how OpenCV's `warpAffine` fills its border in
+/// MMPose's crops.
 public struct CropNormalizer: Sendable {
-    public let spec: ImageTensorSpec
+    public let input: ModelInput
 
-    public init(spec: ImageTensorSpec) {
-        self.spec = spec
+    public init(input: ModelInput) {
+        self.input = input
     }
 
-    /// The map from tensor coordinates to the frame's displayed coordinates for `region`.
-    public func tensorToFrame(_ region: RotatedRect) -> AffineTransform {
-        region.cropToFrame(cropWidth: Double(spec.width), cropHeight: Double(spec.height))
+    /// The map from tensor coordinates to the frame's displayed coordinates for `crop`.
+    public func tensorToFrame(_ crop: RotatedRect) -> AffineTransform {
+        crop.cropToFrame(cropWidth: Double(input.width), cropHeight: Double(input.height))
     }
 
-    /// A new tensor holding `region` of `frame`.
-    public func tensor(from frame: VideoFrame, region: RotatedRect) -> [Float] {
-        var values = [Float](repeating: 0, count: spec.elementCount)
-        values.withUnsafeMutableBufferPointer { fill($0, from: frame, region: region) }
+    /// A new tensor holding `crop` of `frame`, mirrored left to right when `mirrored` (the
+    /// second picture of a flip test).
+    public func tensor(from frame: VideoFrame, crop: RotatedRect, mirrored: Bool = false) -> [Float] {
+        var values = [Float](repeating: 0, count: input.elementCount)
+        values.withUnsafeMutableBufferPointer {
+            fill($0, from: frame, crop: crop)
+            if mirrored { mirror($0) }
+        }
         return values
     }
 
-    /// Writes `region` of `frame` into `destination`, which holds `spec.elementCount` floats.
-    public func fill(_ destination: UnsafeMutableBufferPointer<Float>, from frame: VideoFrame, region: RotatedRect) {
-        precondition(destination.count >= spec.elementCount, "tensor buffer too small")
+    /// Writes `crop` of `frame` into `destination`, which holds `input.elementCount` floats.
+    public func fill(_ destination: UnsafeMutableBufferPointer<Float>, from frame: VideoFrame, crop: RotatedRect) {
+        precondition(destination.count >= input.elementCount, "tensor buffer too small")
         // Tensor pixel centre → displayed frame → stored frame → pixel-index space (centres on integers).
-        let map = frame.displayToStored.after(tensorToFrame(region))
-        let scale = (spec.high - spec.low) / 255, offset = spec.low
+        let map = frame.displayToStored.after(tensorToFrame(crop))
+        let (s0, s1, s2) = (input.scale[0], input.scale[1], input.scale[2])
+        let (o0, o1, o2) = (input.offset[0], input.offset[1], input.offset[2])
+        let bgr = input.channels == .bgr
+        let planar = input.layout == .nchw
+        let plane = input.width * input.height
         let width = frame.width, height = frame.height, stride = width * 3
+        let pad = input.pad
         frame.rgb.withUnsafeBufferPointer { pixels in
             let rgb = pixels.baseAddress!
-            var out = destination.baseAddress!
-            for row in 0..<spec.height {
+            let base = destination.baseAddress!
+            var index = 0
+            for row in 0..<input.height {
                 let start = map.apply(Point2(x: 0.5, y: Double(row) + 0.5))
                 var sx = start.x - 0.5, sy = start.y - 0.5
-                for _ in 0..<spec.width {
+                for _ in 0..<input.width {
                     let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
                     let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
                     var r: Float = 0, g: Float = 0, b: Float = 0
@@ -45,22 +57,56 @@ public struct CropNormalizer: Sendable {
                         g = w00 * Float(p[1]) + w10 * Float(p[4]) + w01 * Float(p[stride + 1]) + w11 * Float(p[stride + 4])
                         b = w00 * Float(p[2]) + w10 * Float(p[5]) + w01 * Float(p[stride + 2]) + w11 * Float(p[stride + 5])
                     } else if x0 >= -1, y0 >= -1, x0 < width, y0 < height {
-                        // Border: taps that fall outside the frame count as black.
+                        // Border: taps that fall outside the frame read as the pad value.
                         for (dx, dy, weight) in [(0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)] {
                             let x = x0 + dx, y = y0 + dy
-                            guard x >= 0, y >= 0, x < width, y < height else { continue }
+                            guard x >= 0, y >= 0, x < width, y < height else {
+                                if pad != 0 {
+                                    r += weight * pad
+                                    g += weight * pad
+                                    b += weight * pad
+                                }
+                                continue
+                            }
                             let p = rgb + (y * stride + x * 3)
                             r += weight * Float(p[0])
                             g += weight * Float(p[1])
                             b += weight * Float(p[2])
                         }
+                    } else {
+                        (r, g, b) = (pad, pad, pad)
                     }
-                    out[0] = r * scale + offset
-                    out[1] = g * scale + offset
-                    out[2] = b * scale + offset
-                    out += 3
+                    if bgr { swap(&r, &b) }
+                    if planar {
+                        base[index] = r * s0 + o0
+                        base[plane + index] = g * s1 + o1
+                        base[2 * plane + index] = b * s2 + o2
+                    } else {
+                        base[3 * index] = r * s0 + o0
+                        base[3 * index + 1] = g * s1 + o1
+                        base[3 * index + 2] = b * s2 + o2
+                    }
+                    index += 1
                     sx += map.a
                     sy += map.c
+                }
+            }
+        }
+    }
+
+    /// Mirrors a filled tensor left to right in place, as flipping the cropped picture does.
+    public func mirror(_ tensor: UnsafeMutableBufferPointer<Float>) {
+        let w = input.width, h = input.height
+        if input.layout == .nchw {
+            for row in 0..<(3 * h) {
+                let start = row * w
+                for x in 0..<(w / 2) { tensor.swapAt(start + x, start + w - 1 - x) }
+            }
+        } else {
+            for row in 0..<h {
+                let start = row * w * 3
+                for x in 0..<(w / 2) {
+                    for c in 0..<3 { tensor.swapAt(start + 3 * x + c, start + 3 * (w - 1 - x) + c) }
                 }
             }
         }

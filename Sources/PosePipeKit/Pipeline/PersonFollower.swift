@@ -1,66 +1,106 @@
+import Dispatch
+
 /// The frame-ordered half of the pipeline: follows every person from frame to frame.
 ///
 /// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
-/// before the block keep the crop their own landmarks suggested; detections add newcomers), runs
-/// all crops of the block concurrently through the landmark stage, then, frame by frame, drops
-/// phantoms and duplicates, gives ids and smooths. Everything here depends on earlier frames, so
-/// it runs in frame order; blocks are fixed by frame index, so results never depend on timing.
+/// before the block keep the crop their own pose suggested; detections add newcomers), runs
+/// all crops of the block concurrently through the pose stage, then, frame by frame, drops
+/// phantoms and duplicates, gives ids, keeps each person's left and right apart and, when smoothing
+/// online, smooths. Everything here depends on earlier frames, so it runs in frame order; blocks are
+/// fixed by frame index, so results never depend on timing.
 struct PersonFollower {
-    private let description: PipelineDescription
-    private let landmarks: LandmarkStage
-    private let fallbackDetector: PersonDetector
-    private let tiling: DetectionTiling
+    /// The stages and rules the follower works with.
+    struct Parts {
+        var poses: PoseStage
+        /// Searches frames the detection workers skipped while nobody was being followed.
+        var fallbackDetector: any PersonDetecting
+        var schedule: DetectionSchedule
+        var cropRule: any CropRule
+        var newPerson: PoseModelDescription.NewPersonRule?
+        var clearScore: Double
+        /// Whether a person's next crop comes from their pose; false when every frame's
+        /// detection is the crop (the whole-frame detector).
+        var follows = true
+        /// The keypoint set's mirror pairs (nil: it has none, so sides are not kept).
+        var flip: [Int]?
+    }
+
+    private let parts: Parts
     private let planner = PersonCropPlanner()
     private var tracker: PersonTracker
+    private var sides: SideKeeper?
     private var smoother: TemporalSmoother
     private var followed: [RotatedRect] = []
+    /// Seconds spent so far in each part, for `--verbose`.
+    private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
+    private let maxPeople: Int?
 
-    init(description: PipelineDescription, options: PipelineOptions, landmarks: LandmarkStage, fallbackDetector: PersonDetector) {
-        self.description = description
-        self.landmarks = landmarks
-        self.fallbackDetector = fallbackDetector
-        tiling = DetectionTiling(level: options.detectTiles)
-        tracker = PersonTracker(maxGap: options.trackGap)
-        smoother = TemporalSmoother(parameters: options.smoothing)
+    /// - Parameter online: One Euro filter the poses here (nil: raw, or smoothed later offline).
+    init(parts: Parts, options: PipelineOptions, online: OneEuroFilter.Parameters?) {
+        self.parts = parts
+        maxPeople = options.maxPeople
+        tracker = PersonTracker(maxGap: options.trackGap, clearScore: parts.clearScore)
+        sides = options.keepSides ? parts.flip.map { SideKeeper(flip: $0, minScore: parts.clearScore) } : nil
+        smoother = TemporalSmoother(parameters: online, minScore: parts.clearScore)
     }
 
     /// One block's frames, each with the crops its detection found (nil: no detection ran).
     mutating func process(_ block: [(frame: VideoFrame, detected: [RotatedRect]?)]) throws -> [FrameResult] {
-        var jobs: [(frame: VideoFrame, region: RotatedRect)] = []
+        // People already followed keep their place (a single-person tool keeps its subject until
+        // it loses them); beyond the limit, the largest stay.
+        if let maxPeople { followed = PersonCropPlanner.largest(maxPeople, of: followed) }
+        var jobs: [(frame: VideoFrame, crop: RotatedRect)] = []
         var spans: [Range<Int>] = []
         for (frame, detected) in block {
             var newcomers = detected ?? []
             if detected == nil && followed.isEmpty {
                 // Nobody to follow: look for people now rather than at the next detection frame.
-                newcomers = try fallbackDetector.personCrops(in: frame, tiling: tiling, detection: frame.index)
+                let began = DispatchTime.now()
+                let tiles = parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight)
+                newcomers = try parts.fallbackDetector.crops(in: frame, tiles: tiles, rule: parts.cropRule)
+                busy.detection += began.secondsSince
             }
-            let regions = planner.plan(tracked: followed, detected: newcomers)
-            spans.append(jobs.count..<(jobs.count + regions.count))
-            jobs += regions.map { (frame, $0) }
+            let crops = planner.plan(tracked: followed, detected: newcomers, limit: maxPeople)
+            spans.append(jobs.count..<(jobs.count + crops.count))
+            jobs += crops.map { (frame, $0) }
         }
-        let estimates = try landmarks.estimate(jobs)
+        var began = DispatchTime.now()
+        let estimates = try parts.poses.estimate(jobs)
+        busy.landmarks += began.secondsSince
+        began = DispatchTime.now()
+        defer { busy.tracking += began.secondsSince }
         var results: [FrameResult] = []
-        var next: [RotatedRect] = []  // regions for the next block, last frame's people first
+        var next: [RotatedRect] = []  // crops for the next block, last frame's people first
         for ((frame, _), span) in zip(block, spans) {
             var observed: [PersonObservation] = []
             for (offset, index) in span.enumerated() {
                 guard let estimate = estimates[index] else { continue }
                 observed.append(PersonObservation(keypoints: estimate.keypoints, score: estimate.presence,
-                                                  region: jobs[index].region, nextRegion: estimate.nextRegion,
+                                                  crop: jobs[index].crop, nextCrop: estimate.nextCrop,
                                                   followed: offset < followed.count))
             }
-            if let rule = description.landmarks.newPerson {
+            if let rule = parts.newPerson {
                 observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
             }
-            observed = PoseSimilarity.removingDuplicates(observed)
+            observed = PoseSimilarity.removingDuplicates(observed, minScore: parts.clearScore)
+            if let maxPeople {
+                // Newcomers are all looked at (a detection may be a phantom the pose model drops),
+                // and the largest real ones fill the places the followed people leave.
+                let kept = observed.filter(\.followed).count
+                let newcomers = PersonCropPlanner.largest(max(0, maxPeople - kept), of: observed.filter { !$0.followed }) {
+                    $0.crop.width * $0.crop.height
+                }
+                observed = PersonCropPlanner.largest(maxPeople, of: observed.filter(\.followed)) { $0.crop.width * $0.crop.height } + newcomers
+            }
             // The last frame's people carry into the next block, and so does anyone a detection
             // found earlier in this block who is not among them.
-            let carried = next.filter { region in !observed.contains { $0.nextRegion.map { planner.samePerson($0, region) } ?? false } }
-            next = observed.compactMap(\.nextRegion) + carried
-            let tracked = tracker.update(observed, at: frame.pts)
+            let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
+            next = observed.compactMap(\.nextCrop) + carried
+            var tracked = tracker.update(observed, at: frame.pts)
+            if sides != nil { tracked = sides!.keep(tracked, at: frame.pts, activeIDs: tracker.activeIDs) }
             results.append(FrameResult(frame: frame, people: smoother.smooth(tracked, at: frame.pts, activeIDs: tracker.activeIDs)))
         }
-        followed = next
+        followed = parts.follows ? next : []
         return results
     }
 }

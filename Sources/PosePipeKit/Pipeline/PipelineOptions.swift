@@ -2,8 +2,11 @@
 public struct PipelineOptions: Sendable {
     /// Inference workers running frames in parallel, each with its own model sessions.
     public var threads: Int
-    /// One Euro settings; nil turns smoothing off.
-    public var smoothing: OneEuroFilter.Parameters?
+    /// How tracks are smoothed: offline, online or not at all, by default as the input suits.
+    public var smoothing: Smoothing
+    /// Swap back a person's left and right keypoints when the model labels them the wrong way round
+    /// for a while (`SideKeeper`).
+    public var keepSides: Bool
     /// Seconds a person may go unseen and keep their id.
     public var trackGap: Double
     /// Stop after this many frames (nil: the whole input).
@@ -18,17 +21,27 @@ public struct PipelineOptions: Sendable {
     public var frameBatch: Int
     /// Tiles across the shorter side searched in turn for small people (0: whole frame only).
     public var detectTiles: Int
+    /// At most this many people a frame (nil: everyone): people already followed first, then
+    /// newcomers, largest first. Once the places are taken, detections are not looked at and
+    /// people beyond the limit are dropped at crop planning, before pose inference.
+    public var maxPeople: Int?
+    /// Which frames keep their pixels while offline smoothing holds their results back (to draw on them);
+    /// by default none, so half a second of held frames costs no picture memory.
+    public var keepsPixels: @Sendable (_ frameIndex: Int) -> Bool = { _ in false }
 
     public init(threads: Int = 2,
-                smoothing: OneEuroFilter.Parameters? = TemporalSmoother.defaultParameters,
-                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1) {
+                smoothing: Smoothing = Smoothing(), keepSides: Bool = true,
+                trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1,
+                maxPeople: Int? = nil) {
         self.threads = threads
         self.smoothing = smoothing
+        self.keepSides = keepSides
         self.trackGap = trackGap
         self.maxFrames = maxFrames
         self.detectEvery = detectEvery.map { max(1, $0) }
         self.detectTiles = max(0, detectTiles)
         self.frameBatch = max(1, frameBatch)
+        self.maxPeople = maxPeople.map { max(1, $0) }
     }
 
     /// Detections a second of video when `detectEvery` is nil.
@@ -39,5 +52,10 @@ public struct PipelineOptions: Sendable {
         if let detectEvery { return detectEvery }
         guard fps.isFinite, fps > 0 else { return 3 }
         return max(1, Int((fps / Self.detectionsPerSecond).rounded()))
+    }
+
+    /// Frames an input's results are written behind its decoding: the offline smoother's window.
+    public func lookahead(for info: VideoInfo) -> Int {
+        smoothing.mode(for: info) == .offline ? FixedLagSmoother(parameters: smoothing.offline, fps: info.fps).lagFrames : 0
     }
 }

@@ -16,13 +16,14 @@ final class ReorderBuffer<Element: Sendable>: @unchecked Sendable {
         self.window = window
     }
 
-    /// Stores the result for `index`; false when the buffer was cancelled.
+    /// Stores the result for `index`; false when the buffer was cancelled or `index` lies past
+    /// the end set by `finish(count:)`, so nobody will take it.
     @discardableResult
     func put(_ element: Element, at index: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !cancelled && index >= nextIndex + window { condition.wait() }
-        guard !cancelled else { return false }
+        while !cancelled && !isPastEnd(index) && index >= nextIndex + window { condition.wait() }
+        guard !cancelled, !isPastEnd(index) else { return false }
         pending[index] = element
         condition.broadcast()
         return true
@@ -32,21 +33,27 @@ final class ReorderBuffer<Element: Sendable>: @unchecked Sendable {
     func take() -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while !cancelled && pending[nextIndex] == nil && (total.map { nextIndex < $0 } ?? true) {
+        while !cancelled && pending[nextIndex] == nil && !isPastEnd(nextIndex) {
             condition.wait()
         }
-        guard !cancelled, let element = pending.removeValue(forKey: nextIndex) else { return nil }
+        guard !cancelled, !isPastEnd(nextIndex), let element = pending.removeValue(forKey: nextIndex) else { return nil }
         nextIndex += 1
         condition.broadcast()
         return element
     }
 
-    /// No index at or past `count` will arrive.
+    /// No index at or past `count` will be handed out; the results before it still are. Of
+    /// several calls the smallest count holds: a stage that fails at frame n ends the run there
+    /// even when the decoder later reports more frames.
     func finish(count: Int) {
         condition.lock()
-        total = count
+        total = min(total ?? count, count)
         condition.broadcast()
         condition.unlock()
+    }
+
+    private func isPastEnd(_ index: Int) -> Bool {
+        total.map { index >= $0 } ?? false
     }
 
     func cancel() {

@@ -1,75 +1,63 @@
 import Foundation
 
-/// Draws tracked people — bones, joints and box — onto an RGB24 picture, one colour per id,
-/// so a person can check results by eye.
+/// Draws tracked people — box, id, bones and joints — onto an RGB24 picture in their track's
+/// colour, so a person can check results by eye. Joints scored below `minScore` (and bones to
+/// them) are drawn faint and small: their positions are the model's guesses.
 public struct SkeletonRenderer: Sendable {
     public let skeleton: [[Int]]
-    /// Keypoints scored below this are not drawn.
+    /// Keypoints scored below this are drawn dimmed.
     public let minScore: Double
+    /// Opacity of unclear joints and bones.
+    public static let dimmedOpacity = 0.35
 
     public init(skeleton: [[Int]], minScore: Double = 0.5) {
         self.skeleton = skeleton
         self.minScore = minScore
     }
 
-    static let palette: [(UInt8, UInt8, UInt8)] = [
-        (255, 64, 64), (64, 200, 255), (255, 200, 0), (120, 255, 80), (255, 80, 255), (255, 140, 0), (0, 255, 200),
-    ]
+    /// The radius of a joint's coloured centre in a `width` × `height` picture.
+    public static func jointRadius(width: Int, height: Int) -> Double { lineRadius(width: width, height: height) * 1.1 }
+
+    static func lineRadius(width: Int, height: Int) -> Double { max(2.0, Double(max(width, height)) / 400) }
 
     /// Draws `people` onto `rgb`, a `width` × `height` packed RGB24 picture in display orientation.
     public func draw(_ people: [TrackedPerson], on rgb: inout [UInt8], width: Int, height: Int) {
         var canvas = Canvas(width: width, height: height, rgb: rgb)
-        let thickness = max(2.0, Double(max(width, height)) / 400)
+        rgb = []
+        let thickness = Self.lineRadius(width: width, height: height)
+        let white = TrackColors.RGB(255, 255, 255)
         for person in people {
-            let color = Self.palette[(person.id - 1) % Self.palette.count]
+            let color = TrackColors.color(for: person.id)
             let box = person.box
-            let corners = [Point2(x: box.x, y: box.y), Point2(x: box.x + box.width, y: box.y),
-                           Point2(x: box.x + box.width, y: box.y + box.height), Point2(x: box.x, y: box.y + box.height)]
-            for i in 0..<4 {
-                canvas.line(corners[i], corners[(i + 1) % 4], radius: thickness / 3, color: color)
-            }
+            canvas.rectangle(box, radius: thickness / 3, color: color)
+            label(person.id, above: box, thickness: thickness, color: color, on: &canvas)
             for edge in skeleton {
                 let a = person.keypoints[edge[0]], b = person.keypoints[edge[1]]
-                guard a.score >= minScore, b.score >= minScore else { continue }
-                canvas.line(a.point, b.point, radius: thickness, color: color)
+                let clear = a.score >= minScore && b.score >= minScore
+                canvas.line(a.point, b.point, radius: clear ? thickness : thickness / 2, color: color, opacity: clear ? 1 : Self.dimmedOpacity)
+            }
+            // Unclear joints first, so clear ones stay on top where they meet.
+            for k in person.keypoints where k.score < minScore {
+                canvas.disc(k.point, radius: thickness, color: color, opacity: Self.dimmedOpacity)
             }
             for k in person.keypoints where k.score >= minScore {
-                canvas.disc(k.point, radius: thickness * 1.8, color: (255, 255, 255))
+                canvas.disc(k.point, radius: thickness * 1.8, color: white)
                 canvas.disc(k.point, radius: thickness * 1.1, color: color)
             }
         }
         rgb = canvas.rgb
     }
-}
 
-/// A minimal raster: filled discs and thick lines, drawn as runs of discs.
-private struct Canvas {
-    let width: Int
-    let height: Int
-    var rgb: [UInt8]
-
-    mutating func disc(_ c: Point2, radius: Double, color: (UInt8, UInt8, UInt8)) {
-        let x0 = max(0, Int((c.x - radius).rounded(.down))), x1 = min(width - 1, Int((c.x + radius).rounded(.up)))
-        let y0 = max(0, Int((c.y - radius).rounded(.down))), y1 = min(height - 1, Int((c.y + radius).rounded(.up)))
-        guard x0 <= x1, y0 <= y1 else { return }
-        for y in y0...y1 {
-            for x in x0...x1 {
-                let dx = Double(x) + 0.5 - c.x, dy = Double(y) + 0.5 - c.y
-                guard dx * dx + dy * dy <= radius * radius else { continue }
-                let i = (y * width + x) * 3
-                rgb[i] = color.0
-                rgb[i + 1] = color.1
-                rgb[i + 2] = color.2
-            }
-        }
-    }
-
-    mutating func line(_ a: Point2, _ b: Point2, radius: Double, color: (UInt8, UInt8, UInt8)) {
-        let steps = max(1, Int((a.distance(to: b) / max(radius / 2, 0.5)).rounded(.up)))
-        guard steps < 100_000 else { return }
-        for s in 0...steps {
-            let t = Double(s) / Double(steps)
-            disc(Point2(x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t), radius: radius, color: color)
-        }
+    /// `#id` on a filled tab of the track's colour, just above the box's top-left corner.
+    private func label(_ id: Int, above box: Box, thickness: Double, color: TrackColors.RGB, on canvas: inout Canvas) {
+        guard box.x.isFinite, box.y.isFinite else { return }
+        let scale = max(2, Int(thickness.rounded()))
+        let text = "#\(id)"
+        let textWidth = text.count * (DigitFont.width + 1) * scale
+        let tabHeight = (DigitFont.height + 2) * scale
+        let x = min(max(0, Int(box.x)), max(0, canvas.width - textWidth - 2 * scale))
+        let y = max(0, Int(box.y) - tabHeight)
+        canvas.fill(x0: x, y0: y, x1: x + textWidth + scale, y1: y + tabHeight, color: color)
+        canvas.text(text, x: x + scale, y: y + scale, scale: scale, color: TrackColors.RGB(0, 0, 0))
     }
 }

@@ -5,17 +5,17 @@ public struct PersonObservation: Sendable {
     /// Probability that this is a person, 0…1.
     public var score: Double
     /// The crop the keypoints were found in.
-    public var region: RotatedRect
+    public var crop: RotatedRect
     /// The crop the model suggests for the next frame.
-    public var nextRegion: RotatedRect?
+    public var nextCrop: RotatedRect?
     /// Whether the crop followed this person from the previous frame (rather than a fresh detection).
     public var followed: Bool
 
-    public init(keypoints: [Keypoint], score: Double, region: RotatedRect, nextRegion: RotatedRect? = nil, followed: Bool = false) {
+    public init(keypoints: [Keypoint], score: Double, crop: RotatedRect, nextCrop: RotatedRect? = nil, followed: Bool = false) {
         self.keypoints = keypoints
         self.score = score
-        self.region = region
-        self.nextRegion = nextRegion
+        self.crop = crop
+        self.nextCrop = nextCrop
         self.followed = followed
     }
 

@@ -4,19 +4,26 @@ public struct TrackedPerson: Sendable {
     public var score: Double
     public var keypoints: [Keypoint]
     /// The crop the keypoints were found in (not written out; for checks and drawing).
-    public var region: RotatedRect?
+    public var crop: RotatedRect?
+    /// The pipeline's clear-keypoint score.
+    public var clearScore: Double
+    /// Whether the model's left and right labels were swapped back in this frame (`SideKeeper`).
+    public var sidesSwapped: Bool
 
-    public init(id: Int, score: Double, keypoints: [Keypoint], region: RotatedRect? = nil) {
+    public init(id: Int, score: Double, keypoints: [Keypoint], crop: RotatedRect? = nil, clearScore: Double = 0.5,
+                sidesSwapped: Bool = false) {
         self.id = id
         self.score = score
         self.keypoints = keypoints
-        self.region = region
+        self.crop = crop
+        self.clearScore = clearScore
+        self.sidesSwapped = sidesSwapped
     }
 
-    /// The axis-aligned box around the clearly seen keypoints (score ≥ 0.5), or around all of
-    /// them when fewer than two are: guessed positions of hidden joints would inflate it.
+    /// The axis-aligned box around the clearly seen keypoints (score ≥ `clearScore`), or around
+    /// all of them when fewer than two are: guessed positions of hidden joints would inflate it.
     public var box: Box {
-        let seen = keypoints.filter { $0.score >= 0.5 }
+        let seen = keypoints.filter { $0.score >= clearScore }
         return Box(enclosing: (seen.count >= 2 ? seen : keypoints).map(\.point))
     }
 }
@@ -33,6 +40,8 @@ public struct PersonTracker: Sendable {
     public let maxGap: Double
     public let minSimilarity: Double
     public let reacquireReach: Double
+    /// Keypoints scored at least this are clear; the people it returns carry it.
+    public let clearScore: Double
     private var tracks: [Track] = []
     private var nextID = 1
 
@@ -42,8 +51,9 @@ public struct PersonTracker: Sendable {
         var lastSeen: Double
     }
 
-    public init(maxGap: Double = 1.0, minSimilarity: Double = 0.1, reacquireReach: Double = 1.5) {
+    public init(maxGap: Double = 1.0, minSimilarity: Double = 0.1, reacquireReach: Double = 1.5, clearScore: Double = 0.5) {
         self.maxGap = maxGap
+        self.clearScore = clearScore
         self.minSimilarity = minSimilarity
         self.reacquireReach = reacquireReach
     }
@@ -95,7 +105,7 @@ public struct PersonTracker: Sendable {
                 nextID += 1
                 tracks.append(Track(id: id, keypoints: person.keypoints, lastSeen: time))
             }
-            result.append(TrackedPerson(id: id, score: person.score, keypoints: person.keypoints, region: person.region))
+            result.append(TrackedPerson(id: id, score: person.score, keypoints: person.keypoints, crop: person.crop, clearScore: clearScore))
         }
         return result
     }

@@ -22,7 +22,7 @@ public enum PoseSimilarity {
     /// Whether `other` repeats `pose`: most keypoints that both see clearly lie within
     /// `tolerance` of the person's size of each other. A second crop on part of a person yields
     /// such a pose — few clear keypoints, all on the first pose — which whole-pose OKS misses.
-    public static func isDuplicate(_ other: [Keypoint], of pose: [Keypoint], minScore: Double = 0.5) -> Bool {
+    public static func isDuplicate(_ other: [Keypoint], of pose: [Keypoint], minScore: Double) -> Bool {
         guard other.count == pose.count, !pose.isEmpty else { return false }
         if oks(pose, other) > 0.5 { return true }
         let box = Box(enclosing: pose.map(\.point))
@@ -51,12 +51,12 @@ public enum PoseSimilarity {
     }
 
     /// Drops poses that repeat a better-scored one (two crops on one person), keeping order.
-    public static func removingDuplicates(_ people: [PersonObservation]) -> [PersonObservation] {
+    public static func removingDuplicates(_ people: [PersonObservation], minScore: Double) -> [PersonObservation] {
         let ranked = people.indices.sorted {
             people[$0].score != people[$1].score ? people[$0].score > people[$1].score : $0 < $1
         }
         var kept: [Int] = []
-        for index in ranked where !kept.contains(where: { isDuplicate(people[index].keypoints, of: people[$0].keypoints) }) {
+        for index in ranked where !kept.contains(where: { isDuplicate(people[index].keypoints, of: people[$0].keypoints, minScore: minScore) }) {
             kept.append(index)
         }
         return kept.sorted().map { people[$0] }

@@ -1,0 +1,158 @@
+import Foundation
+
+/// Builds the stages a pipeline description names, checking the description against the model
+/// files' declared tensors so that a mismatch is one clear line before any frame is read.
+public struct StageFactory: Sendable {
+    public let description: PipelineDescription
+
+    public init(_ description: PipelineDescription) {
+        self.description = description
+    }
+
+    /// Whether people are followed from frame to frame by their own poses. With the whole-frame
+    /// detector the frame is the crop on every frame, as MMPose's `inference_topdown` without
+    /// boxes has it, and detecting it costs nothing.
+    public var followsPeople: Bool { description.detector != .wholeFrame }
+
+    /// A detector session for one thread.
+    public func makeDetector() throws -> any PersonDetecting {
+        do {
+            switch description.detector {
+            case .blazepose(let part): return try BlazePoseDetector(part)
+            case .box(let part): return try BoxDetector(part)
+            case .wholeFrame: return WholeFrameDetector()
+            }
+        } catch PosePipeError.invalidPipeline(let message) {
+            throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
+        }
+    }
+
+    /// A pose estimator session for one thread.
+    public func makeEstimator() throws -> PoseEstimator {
+        let pose = description.pose
+        guard let file = pose.model else {
+            throw PosePipeError.badUsage("pipeline \(description.name) ships no model: give your export with --model FILE.onnx")
+        }
+        // Outputs in run order: the codec's, then the presence and regression heads when described.
+        let presenceIndex = pose.presence == nil ? nil : 1
+        let regressionIndex = pose.regression == nil ? nil : 1 + (presenceIndex == nil ? 0 : 1)
+        let names = [pose.codec.output] + [pose.presence?.output, pose.regression?.output].compactMap { $0 }
+        let model: ImageModel
+        do {
+            model = try ImageModel(path: file.path, input: pose.input, outputs: names)
+        } catch PosePipeError.invalidPipeline(let message) {
+            throw PosePipeError.invalidPipeline("\(description.name): pose.\(message)")
+        }
+        let input = model.input
+        let decoder = PoseDecoder(
+            reader: try reader(for: model.outputs[0], file: URL(fileURLWithPath: file.path).lastPathComponent),
+            keypointCount: description.keypoints.count, inputWidth: input.width, inputHeight: input.height,
+            cropRule: cropRule(inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
+            presence: try both(pose.presence, presenceIndex).map { try presenceReading($0, output: model.outputs[$1], index: $1) },
+            regression: try both(pose.regression, regressionIndex).map { try regressionReading($0, output: model.outputs[$1], index: $1) },
+            flip: pose.flipTest.map { (flipIndices(channels: heatmapChannels(model.outputs[0])), $0.shiftHeatmap) })
+        return PoseEstimator(model: model, decoder: decoder)
+    }
+
+    private func presenceReading(_ presence: PoseModelDescription.Presence, output: ONNXModel.Output, index: Int) throws
+        -> (output: Int, threshold: Double, logits: Bool)
+    {
+        guard output.count >= 1 else { throw invalid("pose.presence.output: '\(output.name)' is empty") }
+        return (index, presence.threshold, presence.logits)
+    }
+
+    private func regressionReading(_ regression: PoseModelDescription.Regression, output: ONNXModel.Output, index: Int) throws
+        -> (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)
+    {
+        let stride = regression.valuesPerKeypoint
+        guard output.count % stride == 0 else {
+            throw invalid("pose.regression.values_per_keypoint: \(stride) does not divide output '\(output.name)' (\(output.count) values)")
+        }
+        if case .aligned(let follow, _, _) = description.pose.crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
+            throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(output.count / stride) points")
+        }
+        return (index, stride, regression.hiddenPositions)
+    }
+
+    /// The crop rule for a pose model taking `inputWidth` × `inputHeight`.
+    public func cropRule(inputWidth: Int, inputHeight: Int) -> any CropRule {
+        switch description.pose.crop {
+        case .box(let padding, let udp):
+            BoxCropRule(padding: padding, udp: udp, inputWidth: inputWidth, inputHeight: inputHeight,
+                        clearScore: description.pose.clearScore)
+        case .aligned(let follow, let angle, let scale):
+            AlignedCropRule(follow: follow, targetAngleDegrees: angle, scale: scale)
+        }
+    }
+
+    private func reader(for output: ONNXModel.Output, file: String) throws -> PoseDecoder.Reader {
+        let k = description.keypoints.count
+        let shape = output.shape
+        func need(_ ok: Bool, _ expected: String) throws {
+            guard ok else {
+                throw invalid("pose.codec: \(file)'s output '\(output.name)' has shape \(shape); the codec needs \(expected) with \(k) keypoints (\(description.keypoints.name))")
+            }
+        }
+        let scheme = description.pose.codec.scheme
+        switch scheme {
+        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
+             .mediapipe(let layout, _, _, _, _):
+            try need(shape.count == 4 && heatmapChannels(output) >= k && shape.dropFirst().allSatisfy { $0 >= 3 },
+                     layout == .nchw ? "[1, K, H, W]" : "[1, H, W, K]")
+            return .heatmaps(heatmapCodec(scheme), layout: layout, shape: shape)
+        case .regression(let format, let units, let logits):
+            switch format {
+            case .xy: try need(shape.count == 3 && shape[1] >= k && shape[2] == 2, "[1, K, 2]")
+            case .xyScore: try need(shape.count == 3 && shape[1] >= k && shape[2] == 3, "[1, K, 3]")
+            case .rle: try need(shape.count == 3 && shape[1] >= k && shape[2] == 4, "[1, K, 4]")
+            case .flat(let values, _): try need(output.count >= k * values, "at least K × \(values) values")
+            }
+            return .coordinates(CoordinateRegressionCodec(layout: format, units: units, logits: logits))
+        }
+    }
+
+    private func heatmapCodec(_ scheme: CodecDescription.Scheme) -> any HeatmapCodec {
+        switch scheme {
+        case .msra(_, let rule, let logits): MSRAHeatmapCodec(guard: rule, logits: logits)
+        case .newell: NewellHeatmapCodec()
+        case .megvii(_, let kernel): MegviiHeatmapCodec(kernelSize: kernel)
+        case .dark(_, let kernel, let logits):
+            logits ? SigmoidHeatmapCodec(DARKHeatmapCodec(kernelSize: kernel)) as any HeatmapCodec : DARKHeatmapCodec(kernelSize: kernel)
+        case .udp(_, let kernel): UDPHeatmapCodec(kernelSize: kernel)
+        case .mediapipe(_, let kernel, let minConfidence, let centre, let logits):
+            MediaPipeHeatmapCodec(kernelSize: kernel, minConfidence: Float(minConfidence), centre: centre, logits: logits)
+        case .regression: preconditionFailure("regression schemes read coordinates, not heatmaps")
+        }
+    }
+
+    private func heatmapChannels(_ output: ONNXModel.Output) -> Int {
+        guard output.shape.count == 4, let layout = description.pose.codec.scheme.heatmapLayout else { return 0 }
+        return layout == .nchw ? output.shape[1] : output.shape[3]
+    }
+
+    /// The keypoint set's flip pairs over all `channels` (extra channels stay in place).
+    private func flipIndices(channels: Int) -> [Int] {
+        (0..<channels).map { $0 < description.keypoints.count ? description.keypoints.flip[$0] : $0 }
+    }
+
+    private func invalid(_ message: String) -> PosePipeError {
+        .invalidPipeline("\(description.name): \(message)")
+    }
+}
+
+extension CodecDescription.Scheme {
+    /// The heatmap layout, nil for regressed coordinates.
+    var heatmapLayout: TensorLayout? {
+        switch self {
+        case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
+             .mediapipe(let layout, _, _, _, _): layout
+        case .regression: nil
+        }
+    }
+}
+
+/// Both values when both are there.
+private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// Peak extraction stage: turns the pose model's outputs for one crop into a pose in frame
+/// pixels — the codec's keypoints mapped back through the crop, the presence score, hidden
+/// joints placed by the regression head, and the crop that follows the person into the next
+/// frame.
+public struct PoseDecoder: Sendable {
+    /// How keypoints are read from the codec's output.
+    public enum Reader: Sendable {
+        /// Heatmaps of `shape` [1, K, H, W] (NCHW) or [1, H, W, K] (NHWC).
+        case heatmaps(any HeatmapCodec, layout: TensorLayout, shape: [Int])
+        case coordinates(CoordinateRegressionCodec)
+    }
+
+    public var reader: Reader
+    public var keypointCount: Int
+    public var inputWidth: Int
+    public var inputHeight: Int
+    public var cropRule: any CropRule
+    public var clearScore: Double
+    /// Where the presence score is among the outputs, its threshold, whether it is a logit.
+    public var presence: (output: Int, threshold: Double, logits: Bool)?
+    /// Where the regression head's points are among the outputs, and their stride.
+    public var regression: (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)?
+    /// The flip test's channel swap and heatmap shift; nil: no flip test.
+    public var flip: (indices: [Int], shift: Bool)?
+
+    public init(reader: Reader, keypointCount: Int, inputWidth: Int, inputHeight: Int, cropRule: any CropRule, clearScore: Double,
+                presence: (output: Int, threshold: Double, logits: Bool)?,
+                regression: (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)?,
+                flip: (indices: [Int], shift: Bool)?) {
+        self.reader = reader
+        self.keypointCount = keypointCount
+        self.inputWidth = inputWidth
+        self.inputHeight = inputHeight
+        self.cropRule = cropRule
+        self.clearScore = clearScore
+        self.presence = presence
+        self.regression = regression
+        self.flip = flip
+    }
+
+    /// The presence score of a crop's outputs (nil when the model has no presence output).
+    public func presenceScore(_ outputs: [[Float]]) -> Double? {
+        guard let presence else { return nil }
+        let raw = Double(outputs[presence.output].first ?? 0)
+        return presence.logits ? sigmoid(raw) : raw
+    }
+
+    /// The pose in `crop`, from the model's `outputs` (and, for a flip test, the outputs of the
+    /// mirrored crop); nil when the crop holds nobody.
+    public func decode(_ outputs: [[Float]], mirrored: [[Float]]? = nil, crop: RotatedRect) -> PoseEstimate? {
+        let presenceValue = presenceScore(outputs)
+        if let presenceValue, let presence, presenceValue < presence.threshold { return nil }
+        let toFrame = cropRule.codecToFrame(crop, inputWidth: inputWidth, inputHeight: inputHeight)
+        // The regression head's points in input pixels, as the model gives them.
+        var regressed: [Point2] = []
+        if let regression {
+            let values = outputs[regression.output], stride = regression.valuesPerKeypoint
+            regressed = (0..<(values.count / stride)).map { k in Point2(x: Double(values[k * stride]), y: Double(values[k * stride + 1])) }
+        }
+        var keypoints = Array(codecKeypoints(outputs[0], mirrored: mirrored?[0], regressed: regressed).prefix(keypointCount)).map { k in
+            let p = toFrame.apply(k.point)
+            return Keypoint(x: p.x, y: p.y, score: k.score)
+        }
+        var points: [Point2]?
+        if let regression {
+            let found = regressed.map { toFrame.apply($0) }
+            if regression.hiddenPositions {
+                // A flat heatmap (a hidden joint) has its argmax anywhere; the model's own
+                // coordinate head still knows roughly where the joint is. MediaPipe trusts the
+                // heatmap only above the same kind of threshold. The score stays the heatmap's.
+                for k in keypoints.indices where keypoints[k].score < clearScore && k < found.count {
+                    keypoints[k].x = found[k].x
+                    keypoints[k].y = found[k].y
+                }
+            }
+            points = found
+        }
+        let score: Double
+        if let presenceValue {
+            score = presenceValue
+        } else {
+            // Without a presence output, a crop holds a person when a quarter of the keypoints are
+            // clear; the person's score is the mean keypoint score.
+            guard keypoints.filter({ $0.score >= clearScore }).count * 4 >= keypointCount else { return nil }
+            score = min(max(keypoints.map(\.score).reduce(0, +) / Double(max(keypoints.count, 1)), 0), 1)
+        }
+        return PoseEstimate(keypoints: keypoints, presence: score, nextCrop: cropRule.crop(following: keypoints, points: points))
+    }
+
+    /// Keypoints in the codec's input coordinates, averaged with the mirrored crop's for a flip test.
+    private func codecKeypoints(_ values: [Float], mirrored: [Float]?, regressed: [Point2]) -> [Keypoint] {
+        switch reader {
+        case .heatmaps(let codec, let layout, let shape):
+            let (channels, height, width) = layout == .nchw ? (shape[1], shape[2], shape[3]) : (shape[3], shape[1], shape[2])
+            var heatmaps = Heatmaps(values: values, channels: channels, height: height, width: width, layout: layout)
+            if let mirrored, let flip {
+                let other = Heatmaps(values: mirrored, channels: channels, height: height, width: width, layout: layout)
+                heatmaps = heatmaps.averaged(with: other.flippedBack(flipIndices: flip.indices, shift: flip.shift))
+            }
+            return regressed.isEmpty ? codec.decode(heatmaps, inputWidth: inputWidth, inputHeight: inputHeight)
+                : codec.decode(heatmaps, regressed: regressed, inputWidth: inputWidth, inputHeight: inputHeight)
+        case .coordinates(let codec):
+            return codec.decode(values, keypointCount: keypointCount, inputWidth: inputWidth, inputHeight: inputHeight)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// Inference for one person crop: runs the pose model on the crop (and its mirror image for a
+/// flip test) and decodes the pose. One ONNX Runtime session; one thread at a time.
+public final class PoseEstimator: PoseEstimating {
+    public let model: ImageModel
+    public let decoder: PoseDecoder
+
+    public init(model: ImageModel, decoder: PoseDecoder) {
+        self.model = model
+        self.decoder = decoder
+    }
+
+    public func estimate(in frame: VideoFrame, crop: RotatedRect) throws -> PoseEstimate? {
+        let outputs = try model.run(frame, crop: crop)
+        if let presence = decoder.presenceScore(outputs), let rule = decoder.presence, presence < rule.threshold { return nil }
+        let mirrored = decoder.flip == nil ? nil : try model.run(frame, crop: crop, mirrored: true)
+        return decoder.decode(outputs, mirrored: mirrored, crop: crop)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import PosePipeKit
+
+/// An MMPose-convention export (the shipped HRNet, exported with mmdeploy's names) run through
+/// `mmpose-topdown` with the whole-frame detector gives MMPose's own `inference_topdown`
+/// keypoints plus half a pixel, as `Scripts/mmpose_reference.py` computes them from MMPose's
+/// published formulas (OpenCV's warp, the MSRA decode, the back-transform).
+@Suite struct MMPoseConventionTests {
+    struct Expected: Decodable {
+        struct Frame: Decodable {
+            var frame: Int
+            var keypoints: [[Double]]
+        }
+
+        var model_sha256: String
+        var frames: [Frame]
+    }
+
+    @Test func hrnetThroughMMPoseTopdownGivesMMPosesKeypointsPlusHalfAPixel() throws {
+        let model = Fixtures.root.appendingPathComponent("Pipelines/hrnet/hrnet.onnx")
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.folder.appendingPathComponent("mmpose/expected.json")))
+        let sha = try sha256(of: model)
+        try #require(sha == expected.model_sha256, "hrnet.onnx changed: run Scripts/mmpose-reference.sh to remake the fixture")
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("tracks.jsonl")
+        let outcome = try CLI.run([Fixtures.folder.appendingPathComponent("mmpose/person.mkv").path, "-o", out.path,
+                                   "--pipeline", "mmpose-topdown", "--model", model.path, "--detector", "whole-frame", "--no-smoothing"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = try String(contentsOf: out, encoding: .utf8).split(separator: "\n").dropFirst()
+        let frames = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(frames.count == expected.frames.count)
+        var compared = 0
+        for (frame, reference) in zip(frames, expected.frames) {
+            let persons = frame["persons"] as! [[String: Any]]
+            try #require(persons.count == 1, "frame \(reference.frame): one person, the whole frame")
+            let keypoints = persons[0]["keypoints"] as! [[Double]]
+            for (k, (got, want)) in zip(keypoints, reference.keypoints).enumerated() {
+                // Output is rounded to 0.01 px and 0.001; OpenCV's fixed-point bilinear samples
+                // differ from posepipe's by a fraction of a grey level.
+                #expect(abs(got[0] - (want[0] + 0.5)) < 0.02 && abs(got[1] - (want[1] + 0.5)) < 0.02,
+                        "frame \(reference.frame) keypoint \(k): \(got) vs MMPose \(want)")
+                #expect(abs(got[2] - want[2]) < 0.01, "score of keypoint \(k)")
+                compared += 1
+            }
+        }
+        #expect(compared == 4 * 17)
+    }
+
+    /// The file's sha256, by coreutils' `sha256sum`.
+    func sha256(of file: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    }
+}
