@@ -13,12 +13,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 swift build -c release --product posepipe >&2
 VENV=.venv-compare
 REQS=(numpy==2.2.6 onnx==1.17.0 onnxruntime==1.31.1)
-if [[ ! -f "$VENV/.reqs" || "$(cat "$VENV/.reqs")" != "${REQS[*]}" ]]; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet "${REQS[@]}"
-  echo "${REQS[*]}" > "$VENV/.reqs"
-fi
+"$ROOT/Scripts/pinned-venv.sh" "$VENV" "${REQS[@]}"
 mkdir -p out
 "$VENV/bin/python" Scripts/compare_families.py .build/release/posepipe Fixtures/sports2d_demo.mp4 "$@" \
   | tee out/compare-families.md

@@ -46,16 +46,22 @@ class ResNet50(nn.Sequential):
         self.channels = cin
 
 
-def sine_positions(height, width, dim):
-    """DETR's fixed 2D sine positional encoding, [height*width, dim] (half for y, half for x)."""
+def sine_embed(x, y, dim):
+    """DETR's 2D sine encoding of normalised points (x, y in [0, 1], any shape): [..., dim], half for y,
+    half for x."""
     quarter = dim // 4
     freq = 1.0 / (10000 ** (torch.arange(quarter, dtype=torch.float32) / quarter))
-    ys = (torch.arange(height, dtype=torch.float32) + 0.5) / height * 2 * math.pi
-    xs = (torch.arange(width, dtype=torch.float32) + 0.5) / width * 2 * math.pi
-    py = torch.cat([torch.sin(ys[:, None] * freq), torch.cos(ys[:, None] * freq)], 1)      # [H, dim/2]
-    px = torch.cat([torch.sin(xs[:, None] * freq), torch.cos(xs[:, None] * freq)], 1)      # [W, dim/2]
-    return torch.cat([py[:, None, :].expand(height, width, -1), px[None, :, :].expand(height, width, -1)],
-                     2).reshape(height * width, dim)
+    ay = (y * 2 * math.pi)[..., None] * freq
+    ax = (x * 2 * math.pi)[..., None] * freq
+    return torch.cat([torch.sin(ay), torch.cos(ay), torch.sin(ax), torch.cos(ax)], -1)
+
+
+def sine_positions(height, width, dim):
+    """The encoding of every cell centre of a height x width map, [height*width, dim], row by row."""
+    ys = (torch.arange(height, dtype=torch.float32) + 0.5) / height
+    xs = (torch.arange(width, dtype=torch.float32) + 0.5) / width
+    gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+    return sine_embed(gx.reshape(-1), gy.reshape(-1), dim)
 
 
 class EncoderLayer(nn.Module):
@@ -76,8 +82,9 @@ class DecoderLayer(nn.Module):
     """Self-attention among the keypoint queries (the structure between keypoints), cross-attention to the
     encoded image, a feed-forward network; then a head that refines the previous layer's coordinates."""
 
-    def __init__(self, dim, heads, ffn, dropout):
+    def __init__(self, dim, heads, ffn, dropout, position_values=False):
         super().__init__()
+        self.position_values = position_values
         self.self_attention = nn.MultiheadAttention(dim, heads, dropout=dropout)
         self.cross_attention = nn.MultiheadAttention(dim, heads, dropout=dropout)
         self.ffn = nn.Sequential(nn.Linear(dim, ffn), nn.ReLU(inplace=True), nn.Dropout(dropout), nn.Linear(ffn, dim))
@@ -92,8 +99,9 @@ class DecoderLayer(nn.Module):
     def forward(self, q, query_pos, memory, memory_pos):
         a = q + query_pos
         q = self.norms[0](q + self.drop(self.self_attention(a, a, q, need_weights=False)[0]))
-        q = self.norms[1](q + self.drop(self.cross_attention(q + query_pos, memory + memory_pos, memory,
-                                                             need_weights=False)[0]))
+        keys = memory + memory_pos
+        values = keys if self.position_values else memory
+        q = self.norms[1](q + self.drop(self.cross_attention(q + query_pos, keys, values, need_weights=False)[0]))
         return self.norms[2](q + self.drop(self.ffn(q)))
 
 
@@ -108,17 +116,27 @@ class TFPose(nn.Module):
     estimate in logit space, y_l = sigmoid(delta_l + sigmoid^-1(y_{l-1})), starting from a learned
     reference point per keypoint, and every layer is supervised.
 
+    Two additions for the CPU budget (posepipe's, switched on for the shipped model only; the paper's
+    configuration keeps DETR's decoder): the cross-attention's values carry the sine positions too, so
+    what a query gathers says where it was found, not only what; and each layer's query position adds an
+    MLP of the sine encoding of the current estimate (as Conditional/DAB-DETR do), which the coordinate
+    head also reads, so a layer knows the point it refines. Without them the first run learnt absolute
+    positions only indirectly and stayed at the mean pose.
+
     forward returns (every decoder layer's [N, K, 4], auxiliary heatmaps [N, K, h, w] or None): the
     heatmaps are computed in training mode only, so neither the export nor the FLOP count sees them."""
 
     def __init__(self, backbone, input_w, input_h, stride, dim=256, heads=8, encoders=6, decoders=6, ffn=1024,
-                 dropout=0.1, joints=17):
+                 dropout=0.1, joints=17, conditional=False):
         super().__init__()
+        self.dim, self.conditional = dim, conditional
         self.backbone = backbone
         self.project = nn.Conv2d(backbone.channels, dim, 1)
         self.register_buffer("positions", sine_positions(input_h // stride, input_w // stride, dim)[:, None, :])
         self.encoder = nn.ModuleList(EncoderLayer(dim, heads, ffn, dropout) for _ in range(encoders))
-        self.decoder = nn.ModuleList(DecoderLayer(dim, heads, ffn, dropout) for _ in range(decoders))
+        self.decoder = nn.ModuleList(DecoderLayer(dim, heads, ffn, dropout, conditional) for _ in range(decoders))
+        if conditional:
+            self.reference_pos = nn.Sequential(nn.Linear(dim, dim), nn.ReLU(inplace=True), nn.Linear(dim, dim))
         self.queries = nn.Parameter(torch.randn(joints, 1, dim) * 0.1)
         self.query_pos = nn.Parameter(torch.randn(joints, 1, dim) * 0.1)
         self.reference = nn.Parameter(torch.zeros(joints, 2))
@@ -139,8 +157,11 @@ class TFPose(nn.Module):
         xy = torch.sigmoid(self.reference)[None].expand(n, -1, -1)
         layers = []
         for layer in self.decoder:
-            q = layer(q, query_pos, memory, pos)
-            out = layer.head(q).permute(1, 0, 2)                            # [N, K, 4]
+            layer_pos = query_pos
+            if self.conditional:
+                layer_pos = query_pos + self.reference_pos(sine_embed(xy[..., 0], xy[..., 1], self.dim)).permute(1, 0, 2)
+            q = layer(q, layer_pos, memory, pos)
+            out = layer.head(q + layer_pos if self.conditional else q).permute(1, 0, 2)     # [N, K, 4]
             xy = torch.sigmoid(out[..., :2] + inverse_sigmoid(xy))
             layers.append(torch.cat([xy, out[..., 2:]], 2))
             xy = xy.detach()                                                # each layer learns its own step
@@ -165,7 +186,7 @@ class TFPoseFamily(Family):
         if full:
             return TFPose(ResNet50(), self.input_w, self.input_h, 32)
         return TFPose(SmallBackbone(), self.input_w, self.input_h, self.stride, dim=96, heads=4, encoders=2,
-                      decoders=3, ffn=192, dropout=0.0)
+                      decoders=3, ffn=192, dropout=0.0, conditional=True)
 
     def targets(self, keypoints, clear):
         coords, weights = regression_targets(keypoints, clear, self.input_w, self.input_h)
