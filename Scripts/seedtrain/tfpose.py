@@ -177,9 +177,10 @@ class TFPoseFamily(Family):
     heatmap_sigma = 1.0         # cells of the stride-16 map (16 input pixels)
     heatmap_weight = 100.0      # brings the auxiliary MSE (~0.016 at the start) to the coordinate loss's scale
     # Paper: ResNet-50, d 256, 6 encoder + 6 decoder layers, AdamW. Here: a small ResNet-style backbone
-    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192; 1600 steps fit the ~40-minute
-    # budget on this machine (the first run managed ~45 steps a minute).
-    small_schedule = (1600, 8, 4e-4)
+    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192; 1200 steps, so that the cosine
+    # schedule ends inside a ~40-minute budget on this shared machine (the first run managed 45 steps a
+    # minute on a quiet one, far fewer when other jobs take the cores).
+    small_schedule = (1200, 8, 4e-4)
     full_schedule = (300000, 32, 1e-4)
 
     def build(self, full):
