@@ -97,12 +97,15 @@ class DecoderLayer(nn.Module):
         nn.init.zeros_(self.head[-1].bias)
 
     def forward(self, q, query_pos, memory, memory_pos):
+        """The updated queries and, with position_values, the cross-attention averaged over heads
+        [N, K, HW] (else None)."""
         a = q + query_pos
         q = self.norms[0](q + self.drop(self.self_attention(a, a, q, need_weights=False)[0]))
         keys = memory + memory_pos
         values = keys if self.position_values else memory
-        q = self.norms[1](q + self.drop(self.cross_attention(q + query_pos, keys, values, need_weights=False)[0]))
-        return self.norms[2](q + self.drop(self.ffn(q)))
+        found, attention = self.cross_attention(q + query_pos, keys, values, need_weights=self.position_values)
+        q = self.norms[1](q + self.drop(found))
+        return self.norms[2](q + self.drop(self.ffn(q))), attention
 
 
 def inverse_sigmoid(x, eps=1e-5):
@@ -120,8 +123,12 @@ class TFPose(nn.Module):
     configuration keeps DETR's decoder): the cross-attention's values carry the sine positions too, so
     what a query gathers says where it was found, not only what; and each layer's query position adds an
     MLP of the sine encoding of the current estimate (as Conditional/DAB-DETR do), which the coordinate
-    head also reads, so a layer knows the point it refines. Without them the first run learnt absolute
-    positions only indirectly and stayed at the mean pose.
+    head also reads, so a layer knows the point it refines. Each layer's estimate is then the centre of
+    its own cross-attention (the attention-weighted mean of the cell centres) moved by the head's step in
+    logit space, y_l = sigmoid(delta_l + sigmoid^-1(centre_l)); the previous layer's estimate steers
+    where the layer looks through its query position. Without these the first run stayed at the mean pose,
+    and a second, with position-carrying values but the paper's refinement rule, was still there at step
+    443 although its encoder already placed the keypoints within a cell (auxiliary heatmap argmax).
 
     forward returns (every decoder layer's [N, K, 4], auxiliary heatmaps [N, K, h, w] or None): the
     heatmaps are computed in training mode only, so neither the export nor the FLOP count sees them."""
@@ -133,6 +140,11 @@ class TFPose(nn.Module):
         self.backbone = backbone
         self.project = nn.Conv2d(backbone.channels, dim, 1)
         self.register_buffer("positions", sine_positions(input_h // stride, input_w // stride, dim)[:, None, :])
+        # Cell centres in the coordinates the output uses (input pixel index / input size), row by row.
+        ys = (torch.arange(input_h // stride, dtype=torch.float32) * stride + (stride - 1) / 2) / input_h
+        xs = (torch.arange(input_w // stride, dtype=torch.float32) * stride + (stride - 1) / 2) / input_w
+        gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+        self.register_buffer("cells", torch.stack([gx.reshape(-1), gy.reshape(-1)], 1))
         self.encoder = nn.ModuleList(EncoderLayer(dim, heads, ffn, dropout) for _ in range(encoders))
         self.decoder = nn.ModuleList(DecoderLayer(dim, heads, ffn, dropout, conditional) for _ in range(decoders))
         if conditional:
@@ -155,17 +167,19 @@ class TFPose(nn.Module):
         q = self.queries.expand(-1, n, -1)
         query_pos = self.query_pos.expand(-1, n, -1)
         xy = torch.sigmoid(self.reference)[None].expand(n, -1, -1)
-        layers = []
+        layers, attentions = [], []
         for layer in self.decoder:
             layer_pos = query_pos
             if self.conditional:
                 layer_pos = query_pos + self.reference_pos(sine_embed(xy[..., 0], xy[..., 1], self.dim)).permute(1, 0, 2)
-            q = layer(q, layer_pos, memory, pos)
+            q, attention = layer(q, layer_pos, memory, pos)
             out = layer.head(q + layer_pos if self.conditional else q).permute(1, 0, 2)     # [N, K, 4]
-            xy = torch.sigmoid(out[..., :2] + inverse_sigmoid(xy))
+            start = xy if attention is None else attention @ self.cells
+            xy = torch.sigmoid(out[..., :2] + inverse_sigmoid(start))
             layers.append(torch.cat([xy, out[..., 2:]], 2))
+            attentions.append(attention)
             xy = xy.detach()                                                # each layer learns its own step
-        return layers, heatmaps
+        return layers, heatmaps, attentions
 
 
 class TFPoseFamily(Family):
@@ -176,11 +190,12 @@ class TFPoseFamily(Family):
     stride = 16
     heatmap_sigma = 1.0         # cells of the stride-16 map (16 input pixels)
     heatmap_weight = 100.0      # brings the auxiliary MSE (~0.016 at the start) to the coordinate loss's scale
+    attention_weight = 0.3      # the attention cross-entropy starts near log(192) = 5.3, its floor is ~2.8
     # Paper: ResNet-50, d 256, 6 encoder + 6 decoder layers, AdamW. Here: a small ResNet-style backbone
-    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192; 1200 steps, so that the cosine
+    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192; 1000 steps, so that the cosine
     # schedule ends inside a ~40-minute budget on this shared machine (the first run managed 45 steps a
     # minute on a quiet one, far fewer when other jobs take the cores).
-    small_schedule = (1200, 8, 4e-4)
+    small_schedule = (1000, 8, 4e-4)
     full_schedule = (300000, 32, 1e-4)
 
     def build(self, full):
@@ -201,7 +216,7 @@ class TFPoseFamily(Family):
         sigma channels (not in TFPose: RLE, Li et al. 2021, as Poseur adds it), -log p = log(sigma) +
         |error| / sigma with sigma = sigmoid(raw), on the detached error so that it trains the scores
         without reweighting the coordinates; and posepipe's auxiliary heatmap loss (module docstring)."""
-        layers, heatmaps = outputs
+        layers, heatmaps, attentions = outputs
         target, weights = batch["coords"], batch["weights"][..., None]
         denominator = weights.sum().clamp(min=1) * 2
         total = 0.0
@@ -218,6 +233,15 @@ class TFPoseFamily(Family):
                                                      align_corners=False)
             per_joint = ((heatmaps - maps) ** 2).mean(dim=(2, 3))
             total = total + self.heatmap_weight * (per_joint * batch["weights"]).mean()
+            # Each decoder layer's cross-attention should fall on its keypoint: cross-entropy against the
+            # same Gaussians normalised to sum 1 (training only, posepipe's addition).
+            if attentions[0] is not None and maps.shape[-2:] == heatmaps.shape[-2:]:
+                target = maps.flatten(2)
+                target = target / target.sum(-1, keepdim=True).clamp(min=1e-6)
+                for attention in attentions:
+                    ce = -(target * torch.log(attention + 1e-6)).sum(-1)
+                    total = total + self.attention_weight * (ce * batch["weights"]).sum() / \
+                        batch["weights"].sum().clamp(min=1) / len(attentions)
         return total
 
     def export_outputs(self, outputs):
