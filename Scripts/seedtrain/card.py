@@ -62,7 +62,10 @@ PAPERS = {
                "stride 16; that conv is not in the exported graph nor in the counts below. Also posepipe's, for the "
                "shipped model only: the decoder's cross-attention values carry the sine positions, and each layer's "
                "query position adds an MLP of the sine encoding of the current estimate (Conditional/DAB-DETR), "
-               "which the coordinate head reads too.",
+               "which the coordinate head reads too; each layer's estimate is the centre of its own cross-attention "
+               "(attention-weighted mean of the cell centres) moved by the head's step in logit space, and in "
+               "training that attention is pulled toward the keypoint (cross-entropy to the same Gaussians). The "
+               "paper's rule (step from the previous layer's estimate) stayed at the mean pose in this budget.",
                "ResNet-style backbone of basic blocks to stride 16 (widths 24/32/64/96), d 96, 4 heads, 2 encoder + "
                "3 decoder layers, FFN 192",
                "ResNet-50 C5 (stride 32), d 256, 8 heads, 6 encoder + 6 decoder layers, FFN 1024"),
