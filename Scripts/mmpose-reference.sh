@@ -7,12 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv-mmpose-ref"
 REQS=(numpy==2.2.6 opencv-python-headless==4.10.0.84 onnxruntime==1.31.1)
-if [[ ! -f "$VENV/.reqs" || "$(cat "$VENV/.reqs")" != "${REQS[*]}" ]]; then
-  rm -rf "$VENV"
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet "${REQS[@]}"
-  echo "${REQS[*]}" > "$VENV/.reqs"
-fi
+"$ROOT/Scripts/pinned-venv.sh" "$VENV" "${REQS[@]}"
 "$VENV/bin/python" "$ROOT/Scripts/mmpose_reference.py" "$ROOT/Fixtures/mmpose/person.mkv" \
   "$ROOT/Pipelines/hrnet/hrnet.onnx" "$ROOT/Fixtures/mmpose/expected.json"
 echo "wrote Fixtures/mmpose/expected.json"

@@ -55,8 +55,17 @@ PAPERS = {
                "map → transformer decoder with one learned query per keypoint (self-attention among keypoints, "
                "cross-attention to the image) that regresses normalised coordinates directly; each decoder layer "
                "refines the previous layer's estimate in logit space (y_l = sigmoid(Δ_l + logit y_{l−1})) and every "
-               "layer is supervised (L1). No heatmaps. Added for scores (not in TFPose; RLE, Li et al. 2021, as "
-               "Poseur does): two σ channels per keypoint trained with a Laplace negative log-likelihood.",
+               "layer is supervised (L1). No heatmaps at inference. Added for scores (not in TFPose; RLE, Li et al. "
+               "2021, as Poseur does): two σ channels per keypoint trained with a Laplace negative log-likelihood "
+               "of the detached error. Added for the CPU budget (posepipe's, not the paper's): during training "
+               "only, an auxiliary heatmap loss (MSE, Gaussian σ 1 cell) on a 1×1 conv of the encoder's output at "
+               "stride 16; that conv is not in the exported graph nor in the counts below. Also posepipe's, for the "
+               "shipped model only: the decoder's cross-attention values carry the sine positions, and each layer's "
+               "query position adds an MLP of the sine encoding of the current estimate (Conditional/DAB-DETR), "
+               "which the coordinate head reads too; each layer's estimate is the centre of its own cross-attention "
+               "(attention-weighted mean of the cell centres) moved by the head's step in logit space, and in "
+               "training that attention is pulled toward the keypoint (cross-entropy to the same Gaussians). The "
+               "paper's rule (step from the previous layer's estimate) stayed at the mean pose in this budget.",
                "ResNet-style backbone of basic blocks to stride 16 (widths 24/32/64/96), d 96, 4 heads, 2 encoder + "
                "3 decoder layers, FFN 192",
                "ResNet-50 C5 (stride 32), d 256, 8 heads, 6 encoder + 6 decoder layers, FFN 1024"),

@@ -69,9 +69,9 @@ def export(name, checkpoint=None):
     report = {
         "onnx": os.path.relpath(path, teacher.REPO), "bytes": path.stat().st_size,
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "opset": OPSET,
-        "parameters": int(sum(p.numel() for p in model.parameters())),
+        "parameters": int(family.inference_parameters(model)),
         "macs": int(count_macs(model, family.input_w, family.input_h)),
-        "parameters_full": int(sum(p.numel() for p in family.build(True).parameters())),
+        "parameters_full": int(family.inference_parameters(family.build(True))),
         "step": state["step"], "total": state["total"], "seed": state["seed"], "batch": state["batch"],
         "lr": state["lr"], "minutes": state["seconds"] / 60, "crops": state["crops"],
         "inputs": [{"name": i.name, "shape": i.shape} for i in session.get_inputs()],

@@ -40,6 +40,10 @@ class Family:
         """The graph's outputs, in output_names order, from what the network returns."""
         return outputs if isinstance(outputs, (tuple, list)) else (outputs,)
 
+    def inference_parameters(self, model):
+        """Parameters of the exported graph (a family may carry layers used in training only)."""
+        return sum(p.numel() for p in model.parameters())
+
     def decode(self, named_outputs):
         """Keypoints [K, 2] in input pixel indices and scores [K] for one crop, from the exported graph's
         outputs (name -> array for that crop): the reference decode of the family's codec."""

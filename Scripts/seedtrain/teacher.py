@@ -88,6 +88,11 @@ def link_clips(unpacked):
 
 
 def run_teacher():
+    clips = [c for c in (DATA / "clips").glob("*/*.mp4")]
+    if clips and all((DATA / "teacher" / c.parent.name / (c.name + ".jsonl")).exists() for c in clips):
+        # Labelled already: the labels must not depend on the binary of the day (a later pipeline
+        # description may not even load in the binary that made them).
+        return
     binary = REPO / ".build/release/posepipe"
     if not binary.exists():
         # FFmpeg's libraries and ONNX Runtime (.deps/) first, as Scripts/demo.sh does.

@@ -3,7 +3,7 @@ import Testing
 @testable import PosePipeKit
 
 /// The five families posepipe trains, each run end to end on real footage from its shipped
-/// description; a family whose model has not shipped yet is skipped.
+/// description.
 @Suite struct FamilyPipelineTests {
     /// Family, and the shape of the output its description decodes.
     static let families: [(String, [Int])] = [
@@ -17,8 +17,7 @@ import Testing
 
     @Test(arguments: families.map(\.0))
     func theExportedGraphHasTheShapesItsDescriptionDeclares(family: String) throws {
-        try #require(Self.shipped(family) || family != "hrnet", "hrnet ships")
-        guard Self.shipped(family) else { return }
+        try #require(Self.shipped(family), "Pipelines/\(family)/pipeline.json ships")
         let description = try PipelineDescription.load(family)
         #expect(description.keypoints.name == "coco-17")
         let estimator = try StageFactory(description).makeEstimator()
@@ -30,7 +29,7 @@ import Testing
     /// Clear keypoints land on the people BlazePose finds: inside one of its boxes, grown by a tenth.
     @Test(arguments: families.map(\.0))
     func clearKeypointsLieInsideThePeopleTheDefaultPipelineFinds(family: String) throws {
-        guard Self.shipped(family) else { return }
+        try #require(Self.shipped(family), "Pipelines/\(family)/pipeline.json ships")
         let reference = try sports2dRun.get()
         let description = try PipelineDescription.load(family)
         let pipeline = try PosePipeline(description: description, options: PipelineOptions(threads: 2, smoothing: .off, maxFrames: 130))

@@ -27,4 +27,17 @@ enum Fixtures {
             throw PosePipeError.inferenceFailed("ffmpeg \(arguments.joined(separator: " ")) failed")
         }
     }
+
+    /// The file's sha256, by coreutils' `sha256sum`.
+    static func sha256(of file: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        process.arguments = [file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+    }
 }

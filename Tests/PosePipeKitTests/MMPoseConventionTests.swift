@@ -20,7 +20,7 @@ import Testing
     @Test func hrnetThroughMMPoseTopdownGivesMMPosesKeypointsPlusHalfAPixel() throws {
         let model = Fixtures.root.appendingPathComponent("Pipelines/hrnet/hrnet.onnx")
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.folder.appendingPathComponent("mmpose/expected.json")))
-        let sha = try sha256(of: model)
+        let sha = try Fixtures.sha256(of: model)
         try #require(sha == expected.model_sha256, "hrnet.onnx changed: run Scripts/mmpose-reference.sh to remake the fixture")
         let folder = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -46,18 +46,5 @@ import Testing
             }
         }
         #expect(compared == 4 * 17)
-    }
-
-    /// The file's sha256, by coreutils' `sha256sum`.
-    func sha256(of file: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }
