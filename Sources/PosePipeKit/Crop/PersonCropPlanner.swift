@@ -35,6 +35,11 @@ public struct PersonCropPlanner: Sendable {
         largest(count, of: crops, size: { $0.width * $0.height })
     }
 
+    /// The `count` people whose crops are largest, in their given order, ranked as crops are.
+    static func largest(_ count: Int, of people: [PersonObservation]) -> [PersonObservation] {
+        largest(count, of: people, size: { $0.crop.width * $0.crop.height })
+    }
+
     static func largest<T>(_ count: Int, of items: [T], size: (T) -> Double) -> [T] {
         guard items.count > count else { return items }
         let ranked = items.indices.sorted {

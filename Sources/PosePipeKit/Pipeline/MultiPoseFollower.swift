@@ -19,7 +19,7 @@ struct MultiPoseFollower {
     mutating func process(_ frame: VideoFrame, people: [PersonObservation]) -> FrameResult {
         var observed = PoseSimilarity.removingDuplicates(people, minScore: clearScore)
         // Every frame is searched afresh, so the limit keeps the largest people of each frame.
-        if let maxPeople { observed = PersonCropPlanner.largest(maxPeople, of: observed) { $0.crop.width * $0.crop.height } }
+        if let maxPeople { observed = PersonCropPlanner.largest(maxPeople, of: observed) }
         return tail.result(for: frame, observed: observed)
     }
 }

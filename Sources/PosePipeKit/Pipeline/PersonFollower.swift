@@ -92,10 +92,8 @@ struct PersonFollower {
                 // Newcomers are all looked at (a detection may be a phantom the pose model drops),
                 // and the largest real ones fill the places the followed people leave.
                 let kept = observed.filter(\.followed).count
-                let newcomers = PersonCropPlanner.largest(max(0, maxPeople - kept), of: observed.filter { !$0.followed }) {
-                    $0.crop.width * $0.crop.height
-                }
-                observed = PersonCropPlanner.largest(maxPeople, of: observed.filter(\.followed)) { $0.crop.width * $0.crop.height } + newcomers
+                let newcomers = PersonCropPlanner.largest(max(0, maxPeople - kept), of: observed.filter { !$0.followed })
+                observed = PersonCropPlanner.largest(maxPeople, of: observed.filter(\.followed)) + newcomers
             }
             // The last frame's people carry into the next block, and so does anyone a detection
             // found earlier in this block who is not among them.

@@ -50,15 +50,19 @@ public struct PoseDecoder: Sendable {
 
     /// Whether the model's presence output says the crop holds a person (always, without one).
     public func holdsPerson(_ outputs: [[Float]]) -> Bool {
-        guard let presence, let score = presenceScore(outputs) else { return true }
+        holdsPerson(presence: presenceScore(outputs))
+    }
+
+    private func holdsPerson(presence score: Double?) -> Bool {
+        guard let presence, let score else { return true }
         return score >= presence.threshold
     }
 
     /// The pose in `crop`, from the model's `outputs` (and, for a flip test, the outputs of the
     /// mirrored crop); nil when the crop holds nobody.
     public func decode(_ outputs: [[Float]], mirrored: [[Float]]? = nil, crop: RotatedRect) -> PoseEstimate? {
-        guard holdsPerson(outputs) else { return nil }
         let presenceValue = presenceScore(outputs)
+        guard holdsPerson(presence: presenceValue) else { return nil }
         let toFrame = cropRule.codecToFrame(crop, inputWidth: inputWidth, inputHeight: inputHeight)
         // The regression head's points in input pixels, as the model gives them.
         var regressed: [Point2] = []
