@@ -1,7 +1,7 @@
 import Foundation
 @testable import PosePipeKit
 
-/// The reference decodes recorded by Scripts/codec_reference.py in Fixtures/codecs/.
+/// The reference decodes recorded by Scripts/references/codec_reference.py in Fixtures/codecs/.
 enum CodecFixtures {
     static var folder: URL { Fixtures.folder.appendingPathComponent("codecs") }
 

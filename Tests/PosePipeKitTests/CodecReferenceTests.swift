@@ -3,7 +3,7 @@ import Testing
 @testable import PosePipeKit
 
 /// Every codec against the Python reference decodes written from the published sources
-/// (Scripts/codec_reference.py → Fixtures/codecs/). Argmax, quarter-cell and Megvii rules are compared exactly
+/// (Scripts/references/codec_reference.py → Fixtures/codecs/). Argmax, quarter-cell and Megvii rules are compared exactly
 /// in heatmap cells, scores exactly, the blur bit for bit; input pixels to 1e−4 px (MMPose scales by a float32
 /// factor, posepipe in double) and the Newton-step cells of DARK and UDP to 1e−5 cell. Observed: every cell
 /// identical except UDP's (≤ 4e−15 cell), input pixels ≤ 3.2e−6 px, regression ≤ 3e−8.

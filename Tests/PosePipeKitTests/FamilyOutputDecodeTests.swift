@@ -4,7 +4,7 @@ import Testing
 
 /// Each trained family's real output for one real person crop, decoded by the codec posepipe builds from
 /// the family's pipeline.json, equals the published reference decode of the same values
-/// (Scripts/family_outputs.py → Fixtures/codecs/family-FAMILY.json, decoded by Scripts/codec_reference.py).
+/// (Scripts/references/family_outputs.py → Fixtures/codecs/family-FAMILY.json, decoded by Scripts/references/codec_reference.py).
 /// Input pixels to 1e−4 px, scores to 1e−6 (the references keep MMPose's float32 arithmetic).
 @Suite struct FamilyOutputDecodeTests {
     struct Recorded: Decodable {
@@ -33,7 +33,7 @@ import Testing
         let recorded: Recorded = try CodecFixtures.load("family-\(family).json")
         let model = Fixtures.root.appendingPathComponent("Pipelines/\(family)/\(recorded.model)")
         try #require(try Fixtures.sha256(of: model) == recorded.modelSha256,
-                     "\(family): \(recorded.model) changed; run Scripts/family-outputs.sh \(family) to remake the fixture")
+                     "\(family): \(recorded.model) changed; run Scripts/references/family-outputs.sh \(family) to remake the fixture")
         let description = try PipelineDescription.load(family)
         let estimator = try StageFactory(description).makeEstimator()
         #expect(estimator.model.outputs[0].name == recorded.output && estimator.model.outputs[0].shape == recorded.shape)
