@@ -40,11 +40,12 @@ struct ExportCommand: ParsableCommand {
     func validate() throws {
         if angles && format != .csv { throw ValidationError("--angles adds columns to the csv format only") }
         if output == "-" { throw ValidationError("export writes files: -o needs a path, not '-'") }
+        if input == "-" { throw ValidationError("export reads track files: give a file or a folder, not '-' (standard input)") }
     }
 
     func run() throws {
-        try reportingErrors {
-            let conversion = TrackFileConversion(format: format, angles: angles)
+        try runStoppable(verbose: false) { stop in
+            let conversion = TrackFileConversion(format: format, angles: angles, shouldStop: stop.check)
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 try exportFolder(conversion)
@@ -77,6 +78,7 @@ struct ExportCommand: ParsableCommand {
                 try BatchLayout.makeFolder(format == .openpose ? target : (target as NSString).deletingLastPathComponent)
                 report(try conversion.export(source, to: target), from: source)
             } catch let error as PosePipeError {
+                if case .interrupted = error { throw error }
                 StandardError.line("posepipe: \(error.description)")
                 failed += 1
             }

@@ -99,6 +99,10 @@ struct PipelineArguments: ParsableArguments {
             guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: model) else {
                 throw PosePipeError.inputUnreadable(path: model, reason: isDirectory.boolValue ? "a folder, not a model file" : "permission denied")
             }
+            // A named pipe or a device would block ONNX Runtime's open (and Ctrl-C with it) or never end.
+            guard FileSystem.status(model)?.isRegularFile == true else {
+                throw PosePipeError.inputUnreadable(path: model, reason: "not a regular file, not a model file")
+            }
             description.pose?.model = ModelReference(file: model, folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             description.pose?.input.sizeFromModel = true
         }

@@ -33,9 +33,9 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try runStoppable(verbose: false) { stop in
             try OutputGuard.refuseOverwriting([input], with: output)
-            let reader = try TrackFileReader(path: input)
+            let reader = try TrackFileReader(path: input, shouldStop: stop.check)
             let names = joints.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 ?? TrackPlot.defaultJoints.filter(reader.header.keypoints.contains)
             let summary = try TrackPlot(joints: names).write(reader, to: output)

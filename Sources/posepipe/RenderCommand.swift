@@ -40,7 +40,7 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         try runStoppable(verbose: pipeline.verbose) { stop in
             try OutputGuard.refuseOverwriting([input] + (tracks.map { [$0] } ?? []), with: output)
-            let reader = try tracks.map { try TrackFileReader(path: $0) }
+            let reader = try tracks.map { try TrackFileReader(path: $0, shouldStop: stop.check) }
             let decoder = try VideoDecoder(source: input, shouldStop: stop.check)
             let progress = Progress(enabled: !quiet && StandardError.isTerminal, duration: decoder.info.duration)
             defer { progress.finish() }
@@ -48,7 +48,7 @@ struct RenderCommand: ParsableCommand {
             if let reader {
                 let writer = try OverlayWriter(path: output, info: decoder.info, skeleton: reader.header.skeleton, clearScore: 0.5)
                 frames = try finishing(writer) {
-                    try TrackOverlay.check(reader, frameLines: TrackFileReader.frameLines(in: reader.path), against: decoder.info,
+                    try TrackOverlay.check(reader, frameLines: reader.isRegularFile ? TrackFileReader.frameLines(in: reader.path) : nil, against: decoder.info,
                                            listedFrames: writer.encoder.listedFrames)
                     return try TrackOverlay.render(decoder, tracks: reader, into: writer, shouldStop: stop.check) { frame in
                         progress.update(frames: frame.index + 1, pts: frame.pts)
@@ -57,7 +57,10 @@ struct RenderCommand: ParsableCommand {
                 for warning in reader.warnings { StandardError.line("posepipe: warning: \(reader.path): \(warning)") }
             } else {
                 let description = try pipeline.description()
-                let engine = try PosePipeline(description: description, options: pipeline.options())
+                var options = pipeline.options()
+                // Every frame is drawn, so frames held back by offline smoothing keep their pixels.
+                options.keepsPixels = { _ in true }
+                let engine = try PosePipeline(description: description, options: options)
                 let writer = try OverlayWriter(path: output, info: decoder.info, skeleton: description.keypoints.skeleton,
                                                clearScore: description.clearScore)
                 frames = try finishing(writer) {

@@ -65,7 +65,6 @@ struct RunCommand: ParsableCommand {
         // The overlay draws every frame, so frames held back by offline smoothing keep their pixels.
         if outputs.overlay != nil { options.keepsPixels = { _ in true } }
         let engine = try PosePipeline(description: description, options: options)
-        let created = output != "-" && FileSystem.linkStatus(output) == nil
         let writer = try TrackWriter(path: output)
         let overlay = try outputs.overlay.map {
             try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.clearScore)
@@ -84,11 +83,9 @@ struct RunCommand: ParsableCommand {
             progress.finish()
         } catch {
             progress.finish()
-            // An input found to hold no frame leaves nothing behind: not even the file made for it.
-            if created && writer.lines == 0 {
-                try? writer.close()
-                OutputFiles.remove(output)
-            }
+            // An input found to hold no frame leaves nothing behind: the new file never takes the
+            // output's name, and what was there stays as it was.
+            try? writer.close()
             throw error
         }
         try writer.close()

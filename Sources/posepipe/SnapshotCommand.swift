@@ -33,6 +33,8 @@ struct SnapshotCommand: ParsableCommand {
             try InputGuard.checkOutput(output, isNot: input)
             let description = try pipeline.description()
             let decoder = try VideoDecoder(source: input)
+            // Opened before the run, so an output that cannot be written is said at once.
+            let destination = try StreamedOutput(path: output)
             // Tracking and smoothing depend on the frames before (and offline smoothing on a few after),
             // so the run starts at frame 0 and goes on as far as a whole run would have when it wrote the
             // frame (past Int.max there is no frame: that run simply reads the whole video).
@@ -48,7 +50,7 @@ struct SnapshotCommand: ParsableCommand {
             var picture = last.frame.uprightRGB()
             SkeletonRenderer(skeleton: description.keypoints.skeleton, minScore: description.clearScore).draw(last.people, on: &picture,
                                                                     width: last.frame.displayWidth, height: last.frame.displayHeight)
-            try PNGEncoder.write(rgb: picture, width: last.frame.displayWidth, height: last.frame.displayHeight, to: output)
+            try PNGEncoder.write(rgb: picture, width: last.frame.displayWidth, height: last.frame.displayHeight, to: destination)
             let summary = "\(output == "-" ? "standard output" : output): frame \(frame) at \(last.frame.pts) s, \(last.people.count) people"
             // On standard output the PNG is the output; the summary must not land inside it.
             if output == "-" { StandardError.line(summary) } else { print(summary) }

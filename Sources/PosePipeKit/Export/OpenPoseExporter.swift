@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a track file as OpenPose's JSON output, one file per frame, in the layout Pose2Sim's
 /// own pose estimation writes and its later stages read (pose2sim 0.10.49):
 ///
@@ -13,10 +15,37 @@
 public struct OpenPoseExporter {
     public init() {}
 
+    /// Writes `OUT/STEM_json/` and `OUT/STEM_keypoints.toml` together: both are checked before
+    /// anything is written, filled under temporary names, and put in place together (the folder
+    /// is taken back when the sidecar cannot follow it), so a failed export changes nothing.
     public func export(_ reader: TrackFileReader, to folder: String) throws -> ExportSummary {
         let stem = ExportNaming.stem(ofTrackFile: reader.path)
-        try BatchLayout.makeFolder(folder)
-        let frames = try AtomicFolder(path: folder + "/" + stem + "_json")
+        let framesPath = folder + "/" + stem + "_json"
+        let created = FileSystem.linkStatus(folder) == nil
+        do {
+            try BatchLayout.makeFolder(folder)
+            try Self.refuseHoldingInput(reader.path, in: framesPath)
+            let sidecar = try AtomicFile(path: folder + "/" + stem + "_keypoints.toml")
+            let frames = try AtomicFolder(path: framesPath, isOwnFile: { Self.isFrameFile($0, stem: stem) })
+            let summary = try write(reader, into: frames, stem: stem)
+            try sidecar.write(Self.sidecar(for: reader, stem: stem))
+            try frames.swapIn()
+            do {
+                try sidecar.commit()
+            } catch {
+                frames.rollBack()
+                throw error
+            }
+            frames.finish()
+            return summary
+        } catch {
+            // An output folder this export made stays only when something was written into it.
+            if created { _ = FileName.withCString(folder) { rmdir($0) } }
+            throw error
+        }
+    }
+
+    private func write(_ reader: TrackFileReader, into frames: AtomicFolder, stem: String) throws -> ExportSummary {
         var summary = ExportSummary(output: frames.path)
         while let frame = try reader.next() {
             let people = frame.persons.sorted { $0.id < $1.id }.map(Self.person)
@@ -26,11 +55,22 @@ public struct OpenPoseExporter {
             summary.records += people.count
         }
         summary.warnings = reader.warnings
-        try frames.commit()
-        let sidecar = try AtomicFile(path: folder + "/" + stem + "_keypoints.toml")
-        try sidecar.write(Self.sidecar(for: reader, stem: stem))
-        try sidecar.commit()
         return summary
+    }
+
+    /// Whether `name` is one of the frame files an export of `stem` writes (`stem_000012.json`).
+    static func isFrameFile(_ name: String, stem: String) -> Bool {
+        let prefix = stem + "_", suffix = ".json"
+        guard name.hasPrefix(prefix), name.hasSuffix(suffix), name.count > prefix.count + suffix.count else { return false }
+        return name.dropFirst(prefix.count).dropLast(suffix.count).allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Refuses (64) to replace a folder that holds the track file being exported.
+    static func refuseHoldingInput(_ input: String, in folder: String) throws {
+        guard FileSystem.status(folder)?.isDirectory == true, let names = FileSystem.names(in: folder) else { return }
+        if InputGuard.isAmong(input, names.map { folder + "/" + $0 }) {
+            throw PosePipeError.badUsage("the export would replace \(folder), which holds the track file being exported (\(input)); posepipe does not overwrite its input")
+        }
     }
 
     /// Six digits as Pose2Sim writes them, more past a million frames.

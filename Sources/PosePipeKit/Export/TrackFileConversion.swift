@@ -6,9 +6,13 @@ public struct TrackFileConversion {
     /// With CSV: compute Sports2D's angles for files that carry none.
     public var angles: Bool
 
-    public init(format: ExportFormat, angles: Bool = false) {
+    /// Polled while a track file is read: a stop request (Ctrl-C) ends the export, nothing written.
+    public var shouldStop: @Sendable () -> Bool
+
+    public init(format: ExportFormat, angles: Bool = false, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.format = format
         self.angles = angles
+        self.shouldStop = shouldStop
     }
 
     /// Exports `input` to `output`: for OpenPose a folder (Pose2Sim's `pose/`), otherwise a file,
@@ -20,7 +24,7 @@ public struct TrackFileConversion {
             target = ExportNaming.output(of: input, in: output, format: format)
         }
         try OutputGuard.refuseOverwriting([input], with: target)
-        let reader = try TrackFileReader(path: input)
+        let reader = try TrackFileReader(path: input, shouldStop: shouldStop)
         switch format {
         case .openpose:
             return try OpenPoseExporter().export(reader, to: target)

@@ -39,8 +39,8 @@ public enum FileSystem {
 }
 
 extension stat {
-    var isRegularFile: Bool { st_mode & S_IFMT == S_IFREG }
-    var isDirectory: Bool { st_mode & S_IFMT == S_IFDIR }
+    public var isRegularFile: Bool { st_mode & S_IFMT == S_IFREG }
+    public var isDirectory: Bool { st_mode & S_IFMT == S_IFDIR }
 
     /// Whether both name the same file (device and inode).
     func isSameFile(as other: stat) -> Bool {

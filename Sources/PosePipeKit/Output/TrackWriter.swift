@@ -17,20 +17,19 @@ public final class TrackWriter {
     private var committed: off_t
     /// Complete lines written so far.
     public private(set) var lines = 0
+    /// The output opened by name, by the rule every output follows; nil for a descriptor given.
+    private let output: StreamedOutput?
 
-    /// Opens `path` for writing (`-` for standard output), replacing what is there.
+    /// Opens `path` for writing (`-` for standard output) as a `StreamedOutput`: a file is new,
+    /// and takes the name (replacing a regular file there) with its first line, so a run that
+    /// fails before writing anything leaves what was there untouched.
     public init(path: String) throws {
         self.path = path
-        if path == "-" {
-            descriptor = STDOUT_FILENO
-            closesDescriptor = false
-        } else {
-            let opened = FileName.withCString(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) }
-            guard opened >= 0 else { throw PosePipeError.outputUnwritable(path: path, reason: FileSystem.lastError) }
-            descriptor = opened
-            closesDescriptor = true
-        }
-        (regular, committed) = Self.position(of: descriptor!)
+        let output = try StreamedOutput(path: path)
+        self.output = output
+        descriptor = output.descriptor
+        closesDescriptor = false
+        (regular, committed) = Self.position(of: output.descriptor)
     }
 
     /// Writes to `descriptor`, a file already open for writing (a temporary file created for
@@ -39,6 +38,7 @@ public final class TrackWriter {
         self.path = path
         self.descriptor = descriptor
         closesDescriptor = true
+        output = nil
         (regular, committed) = Self.position(of: descriptor)
     }
 
@@ -78,6 +78,7 @@ public final class TrackWriter {
         }
         committed += off_t(bytes.count)
         lines += 1
+        if lines == 1 { try output?.publish() }
     }
 
     /// Closes the file once its bytes are on disk, so a file renamed into place afterwards is
@@ -85,6 +86,7 @@ public final class TrackWriter {
     public func close() throws {
         guard let descriptor else { return }
         self.descriptor = nil
+        if let output { return try output.close() }
         let synced = !regular || fsync(descriptor) == 0
         let reason = synced ? "" : FileSystem.lastError
         if closesDescriptor && Foundation.close(descriptor) != 0 {

@@ -9,9 +9,24 @@ struct SVGDocument {
         self.width = width
     }
 
+    /// `text` as XML character data: markup escaped, and the characters XML 1.0 cannot hold at
+    /// all (controls other than tab, newline and return; U+FFFE, U+FFFF) written as the terminal's
+    /// escapes (`\x1b`), so a track file's `source` can never make the SVG unreadable.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var out = ""
+        for scalar in FileName.readable(text).unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20: out += TerminalText.escaped(String(scalar))
+            case "\u{FFFE}", "\u{FFFF}": out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func n(_ value: Double) -> String { JSONText.number(value, decimals: 2) }

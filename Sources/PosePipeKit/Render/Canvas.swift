@@ -13,9 +13,12 @@ struct Canvas {
     }
 
     mutating func line(_ a: Point2, _ b: Point2, radius: Double, color: TrackColors.RGB, opacity: Double = 1) {
-        guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { return }
-        let steps = max(1, Int((a.distance(to: b) / max(radius / 2, 0.5)).rounded(.up)))
-        guard steps < 100_000 else { return }
+        // Only the part that can touch the picture is drawn: a joint a track file puts at 1e19 px
+        // still gets its bone to the edge, in as many steps as the picture is wide.
+        guard let (a, b) = clipped(a, b, margin: radius + 1) else { return }
+        let span = (a.distance(to: b) / max(radius / 2, 0.5)).rounded(.up)
+        guard span < 100_000 else { return }
+        let steps = max(1, Int(span))
         // The discs overlap: each pixel is collected once, so a faint line blends once.
         var covered = Set<Int>()
         for s in 0...steps {
@@ -53,12 +56,33 @@ struct Canvas {
         }
     }
 
+    /// The part of segment a–b inside the picture grown by `margin` on every side (Liang and
+    /// Barsky's clipping), nil when no part is, or when an end is not a finite point.
+    private func clipped(_ a: Point2, _ b: Point2, margin: Double) -> (Point2, Point2)? {
+        let dx = b.x - a.x, dy = b.y - a.y
+        guard a.x.isFinite, a.y.isFinite, dx.isFinite, dy.isFinite else { return nil }
+        var enter = 0.0, leave = 1.0
+        for (p, q) in [(-dx, a.x + margin), (dx, Double(width) + margin - a.x), (-dy, a.y + margin), (dy, Double(height) + margin - a.y)] {
+            if p == 0 {
+                if q < 0 { return nil }
+                continue
+            }
+            let t = q / p
+            if p < 0 { enter = max(enter, t) } else { leave = min(leave, t) }
+            if enter > leave { return nil }
+        }
+        return (Point2(x: a.x + enter * dx, y: a.y + enter * dy), Point2(x: a.x + leave * dx, y: a.y + leave * dy))
+    }
+
     /// Calls `visit` with each pixel (x, y) whose centre lies within `radius` of `c`.
     private func covering(_ c: Point2, radius: Double, _ visit: (Int, Int) -> Void) {
-        guard c.x.isFinite, c.y.isFinite else { return }
-        let x0 = max(0, Int((c.x - radius).rounded(.down))), x1 = min(width - 1, Int((c.x + radius).rounded(.up)))
-        let y0 = max(0, Int((c.y - radius).rounded(.down))), y1 = min(height - 1, Int((c.y + radius).rounded(.up)))
-        guard x0 <= x1, y0 <= y1 else { return }
+        guard c.x.isFinite, c.y.isFinite, radius.isFinite else { return }
+        // Bounds are clamped to the picture before they become Ints: a point far outside it is
+        // a finite Double no Int can hold.
+        let left = max(0, (c.x - radius).rounded(.down)), right = min(Double(width - 1), (c.x + radius).rounded(.up))
+        let top = max(0, (c.y - radius).rounded(.down)), bottom = min(Double(height - 1), (c.y + radius).rounded(.up))
+        guard left <= right, top <= bottom else { return }
+        let x0 = Int(left), x1 = Int(right), y0 = Int(top), y1 = Int(bottom)
         for y in y0...y1 {
             for x in x0...x1 {
                 let dx = Double(x) + 0.5 - c.x, dy = Double(y) + 0.5 - c.y

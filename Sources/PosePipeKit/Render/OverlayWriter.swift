@@ -15,6 +15,10 @@ public final class OverlayWriter {
     /// Draws `people` on `frame` and encodes it at the frame's PTS.
     public func add(_ frame: VideoFrame, people: [TrackedPerson]) throws {
         var picture = frame.uprightRGB()
+        // A frame whose pixels the pipeline let go cannot be drawn; the encoder would read past it.
+        guard picture.count >= frame.displayWidth * frame.displayHeight * 3 else {
+            throw PosePipeError.outputUnwritable(path: encoder.path, reason: "frame \(frame.index) came without its pixels")
+        }
         renderer.draw(people, on: &picture, width: frame.displayWidth, height: frame.displayHeight)
         guard frame.displayWidth >= encoder.width, frame.displayHeight >= encoder.height else {
             // A stream whose size changes midway: the overlay keeps its first size.

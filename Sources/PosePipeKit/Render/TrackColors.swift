@@ -21,7 +21,8 @@ public enum TrackColors {
 
     /// The colour of track `id`: full value, strong saturation, hue (id − 1) · 0.618… turns.
     public static func color(for id: Int) -> RGB {
-        let turn = (Double(id - 1) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1)
+        // In Doubles: id − 1 overflows Int for the smallest id a track file can hold.
+        let turn = ((Double(id) - 1) * 0.618_033_988_75).truncatingRemainder(dividingBy: 1)
         let hue = (turn < 0 ? turn + 1 : turn) * 6
         let saturation = 0.85
         let sector = Int(hue) % 6, f = hue - Double(Int(hue))

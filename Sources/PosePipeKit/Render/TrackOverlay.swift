@@ -9,14 +9,16 @@ public enum TrackOverlay {
     /// PTS may differ by the track file's rounding (1 µs) and no more than this.
     static let ptsTolerance = 0.001
 
-    /// Refuses tracks whose header or length does not match `info` before any frame is drawn.
-    public static func check(_ tracks: TrackFileReader, frameLines: Int, against info: VideoInfo, listedFrames: Int?) throws {
+    /// Refuses tracks whose header or length does not match `info` before any frame is drawn;
+    /// `frameLines` is nil for tracks read from a pipe, which are read once: their length is
+    /// checked as they are drawn.
+    public static func check(_ tracks: TrackFileReader, frameLines: Int?, against info: VideoInfo, listedFrames: Int?) throws {
         let header = tracks.header
         func mismatch(_ what: String) -> PosePipeError { .badTracks(path: tracks.path, reason: "not made from \(info.source): \(what)") }
         guard header.width == info.width, header.height == info.height else {
             throw mismatch("its frames are \(header.width)×\(header.height), the video's \(info.width)×\(info.height)")
         }
-        if let listedFrames, listedFrames != frameLines {
+        if let listedFrames, let frameLines, listedFrames != frameLines {
             throw mismatch("it holds \(frameLines) frames, the video \(listedFrames)")
         }
     }
@@ -29,7 +31,14 @@ public enum TrackOverlay {
         }
         var count = 0
         while !shouldStop(), let frame = try decoder.next() {
-            guard let line = try tracks.next() else { throw mismatch("it ends at frame \(count), the video goes on") }
+            let next: TrackFrame?
+            do {
+                next = try tracks.next()
+            } catch PosePipeError.interrupted {
+                // Stopped while waiting for a pipe's next line: the frames so far make the video.
+                break
+            }
+            guard let line = next else { throw mismatch("it ends at frame \(count), the video goes on") }
             guard line.index == frame.index, abs(line.pts - frame.pts) <= ptsTolerance else {
                 throw mismatch("its frame \(line.index) is at \(line.pts) s, the video's frame \(frame.index) at \(frame.pts) s")
             }

@@ -3,9 +3,9 @@ import Foundation
 
 /// Writes RGB24 pictures as PNG files with FFmpeg's own PNG encoder.
 public enum PNGEncoder {
-    /// Writes the picture to `path`, or to standard output for `-`.
-    public static func write(rgb: [UInt8], width: Int, height: Int, to path: String) throws {
-        func failure(_ reason: String) -> PosePipeError { .outputUnwritable(path: path, reason: reason) }
+    /// Writes the picture to `output` and commits it (a file takes its name only when whole).
+    public static func write(rgb: [UInt8], width: Int, height: Int, to output: StreamedOutput) throws {
+        func failure(_ reason: String) -> PosePipeError { .outputUnwritable(path: output.path, reason: reason) }
         guard let codec = avcodec_find_encoder(AV_CODEC_ID_PNG) else { throw failure("FFmpeg has no PNG encoder") }
         var context = avcodec_alloc_context3(codec)
         var frame = av_frame_alloc()
@@ -41,23 +41,7 @@ public enum PNGEncoder {
             bytes.append(packet.pointee.data, count: Int(packet.pointee.size))
             av_packet_unref(packet)
         }
-        try save(bytes, to: path)
-    }
-
-    private static func save(_ bytes: Data, to path: String) throws {
-        let descriptor = path == "-" ? STDOUT_FILENO
-            : FileName.withCString(path) { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666) }
-        guard descriptor >= 0 else { throw PosePipeError.outputUnwritable(path: path, reason: FileSystem.lastError) }
-        defer { if descriptor != STDOUT_FILENO { close(descriptor) } }
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + sent, $0.count - sent) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                if errno == EPIPE { throw PosePipeError.outputClosed(path: path) }
-                throw PosePipeError.outputUnwritable(path: path, reason: count == 0 ? "nothing written" : FileSystem.lastError)
-            }
-            sent += count
-        }
+        try output.writeAll(bytes)
+        try output.commit()
     }
 }

@@ -31,7 +31,9 @@ public struct SkeletonRenderer: Sendable {
             let box = person.box
             canvas.rectangle(box, radius: thickness / 3, color: color)
             label(person.id, above: box, thickness: thickness, color: color, on: &canvas)
-            for edge in skeleton {
+            // A skeleton from a track file may name keypoints a person lacks; those bones are left out.
+            let keypoints = person.keypoints.indices
+            for edge in skeleton where edge.count == 2 && keypoints.contains(edge[0]) && keypoints.contains(edge[1]) {
                 let a = person.keypoints[edge[0]], b = person.keypoints[edge[1]]
                 let clear = a.score >= minScore && b.score >= minScore
                 canvas.line(a.point, b.point, radius: clear ? thickness : thickness / 2, color: color, opacity: clear ? 1 : Self.dimmedOpacity)
@@ -55,8 +57,9 @@ public struct SkeletonRenderer: Sendable {
         let text = "#\(id)"
         let textWidth = text.count * (DigitFont.width + 1) * scale
         let tabHeight = (DigitFont.height + 2) * scale
-        let x = min(max(0, Int(box.x)), max(0, canvas.width - textWidth - 2 * scale))
-        let y = max(0, Int(box.y) - tabHeight)
+        // Clamped to the picture as Doubles first: a box far outside it has no Int position.
+        let x = Int(min(max(0, box.x), Double(max(0, canvas.width - textWidth - 2 * scale))))
+        let y = max(0, Int(min(max(0, box.y), Double(canvas.height + tabHeight))) - tabHeight)
         canvas.fill(x0: x, y0: y, x1: x + textWidth + scale, y1: y + tabHeight, color: color)
         canvas.text(text, x: x + scale, y: y + scale, scale: scale, color: TrackColors.RGB(0, 0, 0))
     }

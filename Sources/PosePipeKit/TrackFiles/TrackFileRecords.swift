@@ -1,5 +1,5 @@
 /// A track file's header line, as `TrackRecord.header` writes it (README, "Output format").
-public struct TrackHeader: Sendable, Equatable, Decodable {
+public struct TrackHeader: Sendable, Equatable {
     public var schema: String
     public var version: Int
     public var source: String
@@ -65,37 +65,5 @@ public struct TrackFrame: Sendable, Equatable {
         self.index = index
         self.pts = pts
         self.persons = persons
-    }
-}
-
-extension TrackFrame: Decodable {
-    enum CodingKeys: String, CodingKey {
-        case frame, pts, persons
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        index = try c.decode(Int.self, forKey: .frame)
-        pts = try c.decode(Double.self, forKey: .pts)
-        persons = try c.decode([Person].self, forKey: .persons)
-    }
-}
-
-extension TrackFrame.Person: Decodable {
-    enum CodingKeys: String, CodingKey {
-        case id, score, box, keypoints, angles
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decode(Int.self, forKey: .id)
-        score = try c.decodeIfPresent(Double.self, forKey: .score) ?? .nan
-        box = try c.decodeIfPresent([Double?].self, forKey: .box)?.map { $0 ?? .nan } ?? []
-        // The writer turns a non-finite number into null; it comes back as NaN.
-        keypoints = try c.decode([[Double?]].self, forKey: .keypoints).map { triple in
-            Keypoint(x: triple.count > 0 ? triple[0] ?? .nan : .nan, y: triple.count > 1 ? triple[1] ?? .nan : .nan,
-                     score: triple.count > 2 ? triple[2] ?? .nan : .nan)
-        }
-        angles = try c.decodeIfPresent([String: Double?].self, forKey: .angles) ?? [:]
     }
 }
