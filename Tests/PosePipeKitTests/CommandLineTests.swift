@@ -4,7 +4,10 @@ import Testing
 
 /// The `posepipe` binary as a user runs it: exit codes, one-line errors, files written.
 enum CLI {
+    /// The debug build, else the release build; `POSEPIPE_TEST_BINARY` runs the command-line
+    /// tests against another build (an older commit's, to see a regression test fail there).
     static var binary: String {
+        if let other = ProcessInfo.processInfo.environment["POSEPIPE_TEST_BINARY"], !other.isEmpty { return other }
         let debug = Fixtures.root.appendingPathComponent(".build/debug/posepipe").path
         return FileManager.default.fileExists(atPath: debug) ? debug : Fixtures.root.appendingPathComponent(".build/release/posepipe").path
     }

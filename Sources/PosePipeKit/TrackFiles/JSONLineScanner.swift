@@ -25,8 +25,10 @@ final class JSONLineScanner {
         case interrupted
     }
 
-    /// The longest line read: far above any frame a video yields (100,000 people is 60 MB).
+    /// The longest line read by default: far above any frame a video yields (100,000 people is 60 MB).
     static let maxLineBytes = 256 << 20
+    /// The longest line this scanner reads.
+    let lineLimit: Int
     /// The longest number or string token.
     static let maxTokenBytes = 1 << 20
 
@@ -44,8 +46,9 @@ final class JSONLineScanner {
     private var token: [UInt8] = []
 
     /// - Parameter descriptor: open for reading; the scanner closes it.
-    init(descriptor: Int32, shouldStop: @escaping @Sendable () -> Bool) {
+    init(descriptor: Int32, lineLimit: Int = maxLineBytes, shouldStop: @escaping @Sendable () -> Bool) {
         self.descriptor = descriptor
+        self.lineLimit = lineLimit
         var status = stat()
         waitsForData = fstat(descriptor, &status) != 0 || !status.isRegularFile
         self.shouldStop = shouldStop
@@ -76,7 +79,7 @@ final class JSONLineScanner {
         consumedBefore += filled
         position = 0
         filled = 0
-        if consumedBefore - lineStart > Self.maxLineBytes { throw .tooLong }
+        if consumedBefore - lineStart > lineLimit { throw .tooLong }
         while true {
             if shouldStop() { throw .interrupted }
             if waitsForData {

@@ -23,7 +23,8 @@ public final class TrackFileReader {
 
     /// Opens `path` and reads its header. A named pipe is opened without waiting for its writer;
     /// reads then wait for data until `shouldStop` says to give up.
-    public init(path: String, shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
+    /// - Parameter lineLimit: the longest line read, in bytes (256 MB; a longer one is an error).
+    public init(path: String, lineLimit: Int = 256 << 20, shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
         self.path = path
         let descriptor = FileName.withCString(path) { open($0, O_RDONLY | O_NONBLOCK | O_CLOEXEC) }
         guard descriptor >= 0 else {
@@ -36,7 +37,7 @@ public final class TrackFileReader {
             throw PosePipeError.inputUnreadable(path: path, reason: "is a directory")
         }
         isRegularFile = status.isRegularFile
-        scanner = JSONLineScanner(descriptor: descriptor, shouldStop: shouldStop)
+        scanner = JSONLineScanner(descriptor: descriptor, lineLimit: lineLimit, shouldStop: shouldStop)
         let notAHeader = PosePipeError.badTracks(path: path, reason: "line 1 is not a posepipe.tracks header")
         do {
             guard try !scanner.atEnd() else { throw PosePipeError.badTracks(path: path, reason: "the file is empty") }
@@ -46,7 +47,7 @@ public final class TrackFileReader {
         } catch let error as PosePipeError {
             throw error
         } catch {
-            throw Self.readFailure(error, path: path) ?? notAHeader
+            throw Self.readFailure(error, path: path, line: 1, limit: lineLimit) ?? notAHeader
         }
         guard header.schema == TrackRecord.schema else {
             throw PosePipeError.badTracks(path: path, reason: "line 1 is not a posepipe.tracks header (schema \(header.schema))")
@@ -71,7 +72,7 @@ public final class TrackFileReader {
             frame = try TrackLineParser(scanner: scanner).frame()
             _ = try scanner.endLine()
         } catch {
-            if let failure = Self.readFailure(error, path: path, line: lineNumber) { throw failure }
+            if let failure = readFailure(error, line: lineNumber) { throw failure }
             if try isCutLastLine(error) {
                 finished = true
                 warnings.append("its last line (\(lineNumber)) is incomplete and was left out")
@@ -93,18 +94,22 @@ public final class TrackFileReader {
             do {
                 return try scanner.skipRestOfLine()
             } catch {
-                throw Self.readFailure(error, path: path, line: lineNumber) ?? PosePipeError.badTracks(path: path, reason: "line \(lineNumber) is not a frame record")
+                throw readFailure(error, line: lineNumber) ?? PosePipeError.badTracks(path: path, reason: "line \(lineNumber) is not a frame record")
             }
         }
     }
 
     /// The error for a failure that is not about the line's content: a stop request, a read
     /// error, a line too long to hold.
-    private static func readFailure(_ error: Error, path: String, line: Int = 1) -> PosePipeError? {
+    private func readFailure(_ error: Error, line: Int) -> PosePipeError? {
+        Self.readFailure(error, path: path, line: line, limit: scanner.lineLimit)
+    }
+
+    private static func readFailure(_ error: Error, path: String, line: Int, limit: Int) -> PosePipeError? {
         switch error as? JSONLineScanner.Failure {
         case .interrupted: .interrupted
         case .readFailed(let code): .inputUnreadable(path: path, reason: String(cString: strerror(code)))
-        case .tooLong: .badTracks(path: path, reason: "line \(line) is longer than \(JSONLineScanner.maxLineBytes >> 20) MB")
+        case .tooLong: .badTracks(path: path, reason: "line \(line) is longer than \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit) bytes")")
         default: nil
         }
     }
