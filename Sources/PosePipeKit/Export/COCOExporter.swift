@@ -15,7 +15,7 @@ public struct COCOExporter {
         self.clearScore = clearScore
     }
 
-    public func export(_ reader: TrackFileReader, to path: String, loader: PipelineLoader = PipelineLoader()) throws -> ExportSummary {
+    public func export(_ reader: any TrackSource, to path: String, loader: PipelineLoader = PipelineLoader()) throws -> ExportSummary {
         let coco = try KeypointSetNames.coco17(loader: loader)
         let missing = coco.filter { !reader.header.keypoints.contains($0) }
         guard missing.isEmpty else {

@@ -14,7 +14,7 @@ public struct CSVExporter {
         self.angles = angles
     }
 
-    public func export(_ reader: TrackFileReader, to path: String) throws -> ExportSummary {
+    public func export(_ reader: any TrackSource, to path: String) throws -> ExportSummary {
         let header = reader.header
         let stored = header.angles
         let angleNames = stored ?? angles?.names ?? []

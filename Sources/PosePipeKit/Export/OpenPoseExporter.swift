@@ -18,7 +18,7 @@ public struct OpenPoseExporter {
     /// Writes `OUT/STEM_json/` and `OUT/STEM_keypoints.toml` together: both are checked before
     /// anything is written, filled under temporary names, and put in place together (the folder
     /// is taken back when the sidecar cannot follow it), so a failed export changes nothing.
-    public func export(_ reader: TrackFileReader, to folder: String) throws -> ExportSummary {
+    public func export(_ reader: any TrackSource, to folder: String) throws -> ExportSummary {
         let stem = ExportNaming.stem(ofTrackFile: reader.path)
         let framesPath = folder + "/" + stem + "_json"
         let created = FileSystem.linkStatus(folder) == nil
@@ -45,7 +45,7 @@ public struct OpenPoseExporter {
         }
     }
 
-    private func write(_ reader: TrackFileReader, into frames: AtomicFolder, stem: String) throws -> ExportSummary {
+    private func write(_ reader: any TrackSource, into frames: AtomicFolder, stem: String) throws -> ExportSummary {
         var summary = ExportSummary(output: frames.path)
         while let frame = try reader.next() {
             let people = frame.persons.sorted { $0.id < $1.id }.map(Self.person)
@@ -101,7 +101,7 @@ public struct OpenPoseExporter {
     }
 
     /// Says which keypoint set the files hold, in Pose2Sim's terms where it has them.
-    static func sidecar(for reader: TrackFileReader, stem: String) -> String {
+    static func sidecar(for reader: any TrackSource, stem: String) -> String {
         let header = reader.header
         let set = KeypointSetNames.shippedSet(named: header.keypoints)
         var lines = ["# posepipe export of \(reader.path) (pipeline \(header.pipeline)): OpenPose JSON in \(stem)_json/"]

@@ -25,7 +25,7 @@ public struct TrackPlot {
         var points: [(t: Double, value: Double)?] = []
     }
 
-    public func write(_ reader: TrackFileReader, to path: String) throws -> ExportSummary {
+    public func write(_ reader: any TrackSource, to path: String) throws -> ExportSummary {
         let header = reader.header
         let missing = joints.filter { !header.keypoints.contains($0) }
         guard missing.isEmpty else {

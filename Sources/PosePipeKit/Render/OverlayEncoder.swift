@@ -21,6 +21,8 @@ public final class OverlayEncoder {
     /// Frames the input's container lists for its video, nil when unknown (a stream, WebM…).
     public var listedFrames: Int? { source?.listedFrames }
 
+    /// The new file FFmpeg writes by its temporary name, renamed into place by `finish`.
+    private let destination: StreamedOutput
     private let temporaryPath: String
     private var output: UnsafeMutablePointer<AVFormatContext>?
     private var encoder: UnsafeMutablePointer<AVCodecContext>?
@@ -43,15 +45,11 @@ public final class OverlayEncoder {
     /// and audio are used when it is a local file) and `fps` its nominal rate.
     public init(path: String, width: Int, height: Int, fps: Double, source: String) throws {
         self.path = path
-        try OutputFiles.checkReplaceable(path)
-        let (folder, name) = OutputFiles.split(path)
-        // A new file of posepipe's own; FFmpeg then writes it by name.
-        let temporary = try OutputFiles.createTemporary(in: folder, prefix: "." + name, reportedAs: path)
-        close(temporary.descriptor)
-        temporaryPath = temporary.path
-        // Until the encoder is whole, a failure leaves no temporary file behind.
-        var complete = false
-        defer { if !complete { OutputFiles.remove(temporary.path) } }
+        // A new file of posepipe's own, by the rule every output follows; FFmpeg then writes it by
+        // name. Until the encoder is whole, a failure leaves no temporary file behind (the
+        // destination removes it when it goes).
+        destination = try StreamedOutput(path: path, streams: false)
+        temporaryPath = destination.temporaryPath ?? path
         self.width = width & ~1
         self.height = height & ~1
         FFmpegLog.install()
@@ -136,7 +134,6 @@ public final class OverlayEncoder {
         scaler = sws_getContext(Int32(self.width), Int32(self.height), AV_PIX_FMT_RGB24, Int32(self.width), Int32(self.height),
                                 AV_PIX_FMT_YUV420P, SWS_BILINEAR, nil, nil, nil)
         guard scaler != nil else { throw failure("cannot convert RGB to YUV") }
-        complete = true
     }
 
     deinit {
@@ -186,15 +183,10 @@ public final class OverlayEncoder {
         status = avio_closep(&output.pointee.pb)
         guard status >= 0 else { throw failure(status) }
         finished = true
-        let descriptor = FileName.withCString(temporaryPath) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-        let synced = descriptor >= 0 && fsync(descriptor) == 0
-        let reason = FileSystem.lastError
-        if descriptor >= 0 { close(descriptor) }
         do {
-            guard synced else { throw PosePipeError.outputUnwritable(path: path, reason: reason) }
-            try OutputFiles.replace(path, with: temporaryPath)
+            try destination.commit()
         } catch {
-            OutputFiles.remove(temporaryPath)
+            try? destination.close()
             throw error
         }
     }
@@ -204,7 +196,7 @@ public final class OverlayEncoder {
         guard !finished else { return }
         finished = true
         if let output, output.pointee.pb != nil { avio_closep(&output.pointee.pb) }
-        OutputFiles.remove(temporaryPath)
+        try? destination.close()
     }
 
     private func drain() throws {

@@ -12,7 +12,7 @@ public enum TrackOverlay {
     /// Refuses tracks whose header or length does not match `info` before any frame is drawn;
     /// `frameLines` is nil for tracks read from a pipe, which are read once: their length is
     /// checked as they are drawn.
-    public static func check(_ tracks: TrackFileReader, frameLines: Int?, against info: VideoInfo, listedFrames: Int?) throws {
+    public static func check(_ tracks: any TrackSource, frameLines: Int?, against info: VideoInfo, listedFrames: Int?) throws {
         let header = tracks.header
         func mismatch(_ what: String) -> PosePipeError { .badTracks(path: tracks.path, reason: "not made from \(info.source): \(what)") }
         guard header.width == info.width, header.height == info.height else {
@@ -24,7 +24,7 @@ public enum TrackOverlay {
     }
 
     /// Draws every frame of `decoder` with its line of `tracks` into `writer`; returns the frames drawn.
-    public static func render(_ decoder: VideoDecoder, tracks: TrackFileReader, into writer: OverlayWriter,
+    public static func render(_ decoder: VideoDecoder, tracks: any TrackSource, into writer: OverlayWriter,
                               shouldStop: @Sendable () -> Bool = { false }, onFrame: (VideoFrame) -> Void = { _ in }) throws -> Int {
         func mismatch(_ what: String) -> PosePipeError {
             .badTracks(path: tracks.path, reason: "not made from \(decoder.info.source): \(what)")
