@@ -4,6 +4,7 @@ outputs by kind, noticing data loss, and keeping the failing cases."""
 import hashlib
 import json
 import os
+import re
 import resource
 import shutil
 import signal
@@ -55,7 +56,13 @@ def run(binary, arguments, timeout, cwd, stdin_bytes=None, shell_prefix=None):
     return Outcome(process.returncode, stdout, stderr.decode("utf-8", "replace"), hung, time.monotonic() - started)
 
 
-def judge_process(outcome, usage_errors=False):
+def allowed_on_success(line, verbose):
+    """Lines a success may print: warnings, a folder run's summary, and --verbose's timings."""
+    return (line.startswith("posepipe: warning: ") or re.match(r"posepipe: \d+ done", line) is not None
+            or (verbose and not line.startswith("posepipe: ")))
+
+
+def judge_process(outcome, usage_errors=False, verbose=False):
     """Crash, hang, undocumented exit, or stderr other than one `posepipe: …` line for an error
     (the argument parser's `Error: …` and usage lines for 64 when `usage_errors`)."""
     if outcome.hung:
@@ -71,7 +78,7 @@ def judge_process(outcome, usage_errors=False):
         return "invalid", f"undocumented exit {code}"
     lines = outcome.stderr.splitlines()
     if code == 0:
-        if len(lines) > MAX_WARNINGS or any(not line.startswith("posepipe: warning: ") for line in lines):
+        if len(lines) > MAX_WARNINGS or any(not allowed_on_success(line, verbose) for line in lines):
             return "invalid", f"stderr of a success: {lines[:6]}"
     elif usage_errors and code == 64 and lines and lines[0].startswith("Error: "):
         return None, None
@@ -155,10 +162,14 @@ def leftovers(folder):
 
 def fingerprint(path):
     """What is at `path` itself (a link is not followed): kind, and content or target."""
+    if not str(path):
+        return None
     try:
         status = os.lstat(path)
     except FileNotFoundError:
         return None
+    except OSError as error:
+        return ("unreachable", error.errno)
     if stat.S_ISLNK(status.st_mode):
         return ("link", os.readlink(path))
     if stat.S_ISREG(status.st_mode):

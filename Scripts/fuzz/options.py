@@ -64,7 +64,7 @@ def fuzz(ctx, count):
         out.mkdir()
         kind, arguments, target, frames = case_arguments(ctx, out, ctx.rng)
         outcome = run(ctx.binary, arguments, ctx.timeout, out, stdin_bytes=raw if kind == "raw" else None)
-        verdict, reason = judge_process(outcome, usage_errors=True)
+        verdict, reason = judge_process(outcome, usage_errors=True, verbose="--verbose" in arguments)
         if not verdict and outcome.code == 0 and kind != "raw":
             # Smoothing, frame batches and thread counts never change how many frames there are.
             problem = check_output(target, frames)
