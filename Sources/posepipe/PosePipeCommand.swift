@@ -27,7 +27,7 @@ struct PosePipeCommand: ParsableCommand {
             folder failed or were left to another run (the others are done); 78 invalid pipeline description; 130 / 143 stopped by \
             SIGINT / SIGTERM (frames so far are written).
             """,
-        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self],
+        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self, StatusCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }
