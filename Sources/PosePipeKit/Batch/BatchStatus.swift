@@ -70,9 +70,8 @@ public struct BatchStatus: Sendable, Equatable, Codable {
         complete = counts.done == counts.total
         shards = []
         if let count = reports.shardCount {
-            shards = (0..<count).map { index in
-                // Positions K, K+N…: the same split every task computed.
-                let shard = try! Shard(parsing: "\(index)/\(count)")
+            // Positions K, K+N…: the same split every task computed.
+            shards = (0..<count).compactMap { try? Shard(parsing: "\($0)/\(count)") }.map { shard in
                 var mine = Counts()
                 for (position, clip) in clips.enumerated() where shard.includes(position: position) { mine.add(clip.state) }
                 return ShardCounts(shard: shard.description, counts: mine, report: reports.newest(of: shard)?.path)
