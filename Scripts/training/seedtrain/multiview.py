@@ -23,15 +23,14 @@ Variants (posepipe's release binary, default BlazePose pipeline):
   b  --no-smoothing --flip-test
   c  --flip-test, offline smoothing (the default for files)
   d  new teacher (teacher.py): c, plus the people of the same run with --detector efficientdet-lite0 whose box
-     overlaps none of c's (IoU < MERGE_IOU)
-Every variant keeps only teachable people (MIN_CLEAR clear joints, a box side of MIN_SIDE px), as teacher.py does.
+     overlaps none of c's (teacher.merge)
+Every variant keeps only the people teacher.py would teach from (teacher.teachable).
 
     PYTHONPATH=Scripts/training:Scripts/lib python -m seedtrain.multiview [--data DIR] [--runs DIR] [--posepipe BIN]
         [--pipeline DIR --runs DIR2]   # the same for a changed pipeline folder, e.g. its flip test's settings
 """
 import argparse
 import itertools
-import json
 import subprocess
 import sys
 import zipfile
@@ -40,26 +39,23 @@ from pathlib import Path
 
 import numpy as np
 
+from . import footage
 from .cameras import project_undistorted, read_qca, triangulate
-from .keypoints import BLAZEPOSE_TO_COCO, CLEAR_SCORE, COCO_NAMES, FLIP_INDICES, NUM_KEYPOINTS
+from .keypoints import COCO_NAMES, FLIP_INDICES, NUM_KEYPOINTS
+from .teacher import iou, merge, read_run, teachable
 
-REPO = Path(__file__).resolve().parents[3]
-POSE2SIM = "pose2sim==0.10.49"
+REPO = footage.REPO
 QCA = "Pose2Sim/Demo_MultiPerson/calibration/Calib.qca.txt"
-VIEWS = [("train", "Demo_MultiPerson_cam01.mp4"), ("train", "Demo_MultiPerson_cam02.mp4"),
-         ("train", "Demo_MultiPerson_cam03.mp4"), ("validation", "Demo_MultiPerson_cam04.mp4")]
+# (split, clip name) of cam01..cam04, as footage.py extracts them.
+VIEWS = sorted(((c.split, c.name) for c in footage.CLIPS if c.name.startswith("Demo_MultiPerson_cam")),
+               key=lambda view: view[1])
 
 RUNS = {"plain": ["--no-smoothing"], "flip": ["--no-smoothing", "--flip-test"], "flip-smooth": ["--flip-test"],
         "flip-smooth-box": ["--flip-test", "--detector", "efficientdet-lite0"]}
-# The teacher's own label files (made by teacher.py with these options) stand for their runs when present.
+# The teacher's own label files (teacher.py's two runs: these options) stand for their runs when present.
 TEACHER_FILES = {"flip-smooth": "blazepose", "flip-smooth-box": "box"}
 VARIANTS = {"a old": ["plain"], "b flip": ["flip"], "c flip+smooth": ["flip-smooth"],
             "d new teacher": ["flip-smooth", "flip-smooth-box"]}
-
-# teacher.py's rules for the labels it keeps.
-MERGE_IOU = 0.3
-MIN_CLEAR = 4
-MIN_SIDE = 16.0
 
 MAX_PEOPLE = 4       # per view and frame; the assignment search grows as MAX_PEOPLE! ** 3
 UNMATCHED = 0.25     # association cost of a keypoint, in box sizes, when no other view confirms it
@@ -76,60 +72,22 @@ GROUPS = {"face": [0, 1, 2, 3, 4], "shoulders": [5, 6], "elbows": [7, 8], "wrist
           "knees": [13, 14], "ankles": [15, 16]}
 
 
-@dataclass
-class Label:
-    box: np.ndarray        # [4] x, y, w, h
-    keypoints: np.ndarray  # [J, 2] COCO, pixel-centre coordinates, as the frames show them (distorted)
-    clear: np.ndarray      # [J] bool
-
-    @property
-    def size(self):
-        return float(np.sqrt(self.box[2] * self.box[3]))
-
-
-def read_labels(jsonl):
-    """Per frame, the people of a posepipe track file (BlazePose-33) as COCO-17 labels."""
-    frames = []
-    with open(jsonl) as f:
-        header = json.loads(f.readline())
-        assert len(header["keypoints"]) == 33, f"{jsonl}: the teacher must be BlazePose-33"
-        for line in f:
-            people = []
-            for person in json.loads(line)["persons"]:
-                kp = np.asarray(person["keypoints"], dtype=np.float64)[BLAZEPOSE_TO_COCO]
-                people.append(Label(np.asarray(person["box"], dtype=np.float64), kp[:, :2] - 0.5,
-                                    kp[:, 2] >= CLEAR_SCORE))
-            frames.append(people)
-    return frames
-
-
-def iou(a, b):
-    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
-    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
-    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
-def merge(first, second):
-    return first + [p for p in second if all(iou(p.box, q.box) < MERGE_IOU for q in first)]
-
-
-def teachable(label):
-    return label.clear.sum() >= MIN_CLEAR and max(label.box[2], label.box[3]) >= MIN_SIDE
+def size(person):
+    """The person's scale: sqrt(box w * h)."""
+    return float(np.sqrt(person.box[2] * person.box[3]))
 
 
 def group_costs(cameras, people, undistorted):
     """Association cost of every group (one person or none per view): {(index or -1 per view): cost}."""
     keys = list(itertools.product(*[range(-1, len(p)) for p in people]))
     V, J = len(cameras), NUM_KEYPOINTS
-    uv, seen, size = np.zeros((len(keys), J, V, 2)), np.zeros((len(keys), J, V), bool), np.ones((len(keys), V))
+    uv, seen, scales = np.zeros((len(keys), J, V, 2)), np.zeros((len(keys), J, V), bool), np.ones((len(keys), V))
     for g, key in enumerate(keys):
         for v, i in enumerate(key):
             if i >= 0:
-                uv[g, :, v], seen[g, :, v], size[g, v] = undistorted[v][i], people[v][i].clear, people[v][i].size
+                uv[g, :, v], seen[g, :, v], scales[g, v] = undistorted[v][i], people[v][i].clear, size(people[v][i])
     X = triangulate(np.stack([c.P for c in cameras]), uv, seen)
-    err = np.linalg.norm(project_undistorted(np.stack([c.P for c in cameras]), X) - uv, axis=-1) / size[:, None]
+    err = np.linalg.norm(project_undistorted(np.stack([c.P for c in cameras]), X) - uv, axis=-1) / scales[:, None]
     behind = np.stack([c.depth(X) <= 0 for c in cameras], -1)
     err = np.where(np.isnan(err) | behind, UNMATCHED, np.minimum(err, UNMATCHED))
     return dict(zip(keys, (err * seen).sum((1, 2))))
@@ -222,7 +180,7 @@ def measure(cameras, frames):
             for v, (own, mirror) in errors.items():
                 label = people[v][group[v]]
                 for j in np.flatnonzero(~np.isnan(own)):
-                    records.append((f, v, j, own[j], mirror[j], label.size, who, *label.box))
+                    records.append((f, v, j, own[j], mirror[j], size(label), who, *label.box))
     return Result(np.array(records).reshape(-1, 11), np.concatenate(residuals or [np.zeros(0)]), labelled,
                   people_count / max(1, len(frames)))
 
@@ -233,17 +191,11 @@ def lens_offsets(cameras):
             for (seen, viewer), xy in LENS_SIGHTINGS.items()}
 
 
-def pose2sim_wheel(data, python=sys.executable):
-    """The wheel in DATA/packages/, fetched once by pip (the machine's own pip configuration says from where)."""
-    folder = data / "packages"
-    name, version = POSE2SIM.split("==")
-    found = sorted(folder.glob(f"{name}-{version}-*.whl"))
-    if not found:
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([python, "-m", "pip", "download", "-q", "--no-deps", "--only-binary", ":all:", "-d",
-                        str(folder), POSE2SIM], check=True)
-        found = sorted(folder.glob(f"{name}-{version}-*.whl"))
-    return found[0]
+def pose2sim_wheel(data):
+    """The wheel in DATA/packages/; else footage.py's, fetched once by pip."""
+    name, version = footage.POSE2SIM.split("==")
+    found = sorted((data / "packages").glob(f"{name}-{version}-*.whl"))
+    return found[0] if found else footage.download(footage.POSE2SIM, False, sys.executable)
 
 
 def read_cameras(data, distortion_scale=None):
@@ -274,7 +226,7 @@ def variant_frames(args, runs):
     """Per frame, per view: the variant's teachable labels."""
     views = []
     for split, name in VIEWS:
-        per_run = [read_labels(run_file(args, run, split, name)) for run in runs]
+        per_run = [read_run(run_file(args, run, split, name), run) for run in runs]
         assert len({len(r) for r in per_run}) == 1, f"{name}: the runs disagree on the frame count"
         merged = [per_run[0][f] for f in range(len(per_run[0]))]
         for other in per_run[1:]:
@@ -302,11 +254,11 @@ def summary(result, mask=None):
     when the other views put its mirror joint (left for right) within 0.05 of the box and its own joint
     beyond 0.1."""
     mask = np.ones(len(result.records), bool) if mask is None else mask
-    px, mirror, size = result.column("px")[mask], result.column("mirror")[mask], result.column("size")[mask]
+    px, mirror, scale = result.column("px")[mask], result.column("mirror")[mask], result.column("size")[mask]
     if len(px) == 0:
         return ["0"] + ["-"] * 6
-    frac = px / size
-    swapped = (frac > 0.1) & (mirror / size < 0.05)
+    frac = px / scale
+    swapped = (frac > 0.1) & (mirror / scale < 0.05)
     return [str(len(px)), f"{np.median(px):.1f}", f"{np.percentile(px, 90):.1f}", f"{np.median(frac):.4f}",
             f"{100 * np.mean(frac < 0.05):.1f}", f"{100 * np.mean(frac < 0.1):.1f}", f"{100 * np.mean(swapped):.1f}"]
 
@@ -341,7 +293,7 @@ def report(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=REPO / ".data-seedtrain",
+    parser.add_argument("--data", type=Path, default=footage.DATA,
                         help="holds clips/, teacher/ and packages/ as teacher.py makes them")
     parser.add_argument("--runs", type=Path, help="where posepipe's runs go (default: DATA/multiview)")
     parser.add_argument("--posepipe", type=Path, default=REPO / ".build/release/posepipe")

@@ -7,11 +7,12 @@ import pytest
 from seedtrain import multiview
 from seedtrain.cameras import project_undistorted, triangulate
 from seedtrain.keypoints import NUM_KEYPOINTS
+from seedtrain.teacher import Person
 
 
 @pytest.fixture(scope="module")
 def cameras():
-    return multiview.read_cameras(multiview.REPO / ".data-seedtrain")
+    return multiview.read_cameras(multiview.footage.DATA)
 
 
 def test_intrinsics_are_read_in_64ths_of_a_pixel(cameras):
@@ -75,7 +76,7 @@ def person(cameras, origin, seed, shift=None):
     for v, camera in enumerate(cameras):
         uv = camera.project(joints) + (shift or {}).get(v, 0.0)
         lo, hi = uv.min(0), uv.max(0)
-        labels.append(multiview.Label(np.array([*lo, *(hi - lo)]), uv, np.ones(NUM_KEYPOINTS, bool)))
+        labels.append(Person(np.array([*lo, *(hi - lo)]), uv, np.ones(NUM_KEYPOINTS, bool), f"test:{seed}"))
     return labels
 
 
