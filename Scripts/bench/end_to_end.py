@@ -2,9 +2,10 @@
 
 `posepipe VIEW -o TRACKS --pipeline NAME` with every default (detector, tracking, offline smoothing) on each
 held-out view, and the same with the default pipeline: per frame, each of the default pipeline's people is
-paired with the pipeline's person whose box overlaps it most (IoU >= 0.3), and each COCO-17 keypoint the
-default pipeline scores >= 0.5 is compared: error / sqrt(box w·h) of the default's box. A default person
-with no partner counts all its keypoints as missed. This is agreement with the teacher, not accuracy: the
+paired with the pipeline's person whose keypoints lie closest to its own (median over its clear keypoints;
+boxes are not compared, since each pipeline draws them its own way), and each COCO-17 keypoint the default
+pipeline scores >= 0.5 is compared: error / sqrt(box w·h) of the default's box. A default person with no
+partner within half its box size counts all its keypoints as missed. This is agreement with the teacher, not accuracy: the
 default pipeline is what the families were distilled from.
 
 Also people per frame and distinct ids on a multi-person clip: a pipeline that keeps boxes with nobody in them
@@ -19,7 +20,7 @@ import numpy as np
 # COCO-17 from BlazePose-33: nose, eyes, ears, shoulders, elbows, wrists, hips, knees, ankles.
 BLAZEPOSE_TO_COCO = [0, 2, 5, 7, 8, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28]
 CLEAR = 0.5
-MATCH_IOU = 0.3
+MATCH = 0.5             # median keypoint distance / box size beyond which two people are not the same
 
 
 def run(posepipe, clip, name, out):
@@ -41,14 +42,6 @@ def coco(header, keypoints):
     return keypoints[BLAZEPOSE_TO_COCO] if len(header["keypoints"]) == 33 else keypoints
 
 
-def iou(a, b):
-    x0, y0 = max(a[0], b[0]), max(a[1], b[1])
-    x1, y1 = min(a[0] + a[2], b[0] + b[2]), min(a[1] + a[3], b[1] + b[3])
-    inter = max(0.0, x1 - x0) * max(0.0, y1 - y0)
-    union = a[2] * a[3] + b[2] * b[3] - inter
-    return inter / union if union > 0 else 0.0
-
-
 def agreement(reference, candidate):
     """Errors / box size for every clear reference keypoint (inf where the person was not found)."""
     ref_header, ref_frames = reference
@@ -58,13 +51,14 @@ def agreement(reference, candidate):
         for _, box, keypoints in ref_people:
             truth = coco(ref_header, keypoints)
             clear = truth[:, 2] >= CLEAR
-            best = max(cand_people, key=lambda p: iou(box, p[1]), default=None)
-            if best is None or iou(box, best[1]) < MATCH_IOU:
+            size = np.sqrt(box[2] * box[3])
+            distances = [np.linalg.norm(coco(cand_header, p[2])[clear, :2] - truth[clear, :2], axis=1) / size
+                         for p in cand_people]
+            best = min(distances, key=np.median, default=None)
+            if best is None or np.median(best) > MATCH:
                 errors.extend([np.inf] * int(clear.sum()))
                 continue
-            found = coco(cand_header, best[2])
-            size = np.sqrt(box[2] * box[3])
-            errors.extend((np.linalg.norm(found[clear, :2] - truth[clear, :2], axis=1) / size).tolist())
+            errors.extend(best.tolist())
     e = np.array(errors)
     return {"keypoints": len(e), "pck05": float((e < 0.05).mean()), "pck10": float((e < 0.1).mean()),
             "median": float(np.median(e))}
