@@ -12,7 +12,9 @@ import Testing
         "Scripts/demo.sh": "builds the release binary (minutes) and runs `posepipe CLIP -o …` and `posepipe snapshot CLIP --frame 120 …`, which the examples run",
         "Scripts/test.sh": "is this test suite (CI's .ci/run)",
         "parallel -S 8/node1,8/node2 --wd /shared posepipe clips -o tracks --threads 1 --quiet --shard {}/16 ::: $(seq 0 15)":
-            "needs two other machines reachable with ssh; the same command on this machine, the line before it, runs",
+            "needs machines reachable with ssh: Scripts/slurm/test.sh runs it through an ssh that stays on this machine",
+        "sbatch Scripts/slurm/posepipe-array.sh /shared/clips /shared/tracks 16": "needs Slurm: Scripts/slurm/test.sh runs it on a one-node cluster",
+        "sbatch --array=3,7 Scripts/slurm/posepipe-array.sh /shared/clips /shared/tracks 16": "needs Slurm: Scripts/slurm/test.sh runs it on a one-node cluster",
         "rsvg-convert plot.svg -o plot.png": "Debian's librsvg2-bin, not posepipe, and not installed by Scripts/setup.sh",
     ]
 
@@ -42,7 +44,8 @@ import Testing
         let texts = Set(shown.map(\.text))
         for expected in ["posepipe video.mp4 -o tracks.jsonl", "ffmpeg -i cam.mkv -f nut - | posepipe - -o tracks.jsonl",
                          "posepipe render clip.mp4 -o overlay.mp4", "posepipe clips/ -o tracks/ --jobs 2 --report report.json",
-                         "posepipe /shared/clips -o /shared/tracks --threads 4 --quiet --shard \"${SLURM_ARRAY_TASK_ID}/16\" --report \"/shared/reports/${SLURM_ARRAY_TASK_ID}.json\"",
+                         "posepipe status /shared/clips -o /shared/tracks --report-dir /shared/tracks.reports",
+                         "posepipe status clips/ -o tracks/ --json | jq .counts",
                          "posepipe /data/clips -o /data/tracks --quiet --shard ${JOB_COMPLETION_INDEX}/16",
                          "posepipe snapshot clip.mp4 --frame 120 --pipeline mmpose-topdown --model hrnet.onnx -o frame.png"] {
             #expect(texts.contains(expected), "not found: \(expected)")
@@ -54,6 +57,16 @@ import Testing
         }
         for synopsis in Self.synopses.keys { #expect(ShownCommands.isSynopsis(synopsis)) }
         #expect(!ShownCommands.isSynopsis("posepipe export tracks.jsonl --format csv -o tracks.csv"))
+    }
+
+    /// A script the README shows whole is a file of the repository, run by that file's own test.
+    @Test func everyScriptShownIsAFileOfTheRepository() throws {
+        let readme = try String(contentsOf: Fixtures.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let files = FileManager.default.enumerator(atPath: Fixtures.root.appendingPathComponent("Scripts").path)?.allObjects as? [String] ?? []
+        let texts = files.compactMap { try? String(contentsOf: Fixtures.root.appendingPathComponent("Scripts/" + $0), encoding: .utf8) }
+        for script in ShownCommands.scripts(inReadme: readme) {
+            #expect(texts.contains(script), "a script the README shows is no file under Scripts/: \(script.prefix(120))")
+        }
     }
 
     @Test func everyCommandTheReadmeAndHelpShowRunsOnTheFixtures() throws {

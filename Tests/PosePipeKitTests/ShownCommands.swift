@@ -12,19 +12,26 @@ struct ShownCommand: Hashable {
 /// the way a reader finds them, so an example added to either is picked up without being listed.
 enum ShownCommands {
     /// Shell commands of the README's code blocks without a language (or `sh`, `bash`, `console`),
-    /// and the `sh -c` strings of its YAML blocks. Comment lines (`#!/bin/bash`, `#SBATCH …`) and
-    /// the other languages' blocks (JSON, Python) are not commands.
+    /// and the `sh -c` strings of its YAML blocks. Comment lines (`#SBATCH …`), the other languages'
+    /// blocks (JSON, Python) and scripts shown whole (a block starting with `#!`, see `scripts`) are
+    /// not commands.
     static func inReadme(_ text: String) -> [ShownCommand] {
         var commands: [ShownCommand] = []
         var language: String?
         var pending = "", pendingLine = 0
+        var inScript = false
         for (index, line) in text.components(separatedBy: "\n").enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("```") {
                 language = language == nil ? String(trimmed.dropFirst(3)) : nil
+                inScript = false
                 continue
             }
-            guard let language else { continue }
+            guard let language, !inScript else { continue }
+            if pending.isEmpty && trimmed.hasPrefix("#!") {
+                inScript = true
+                continue
+            }
             if language == "yaml" {
                 if let command = shellString(inYAML: line) { commands.append(ShownCommand(text: command, source: "README.md:\(index + 1)")) }
                 continue
@@ -41,6 +48,29 @@ enum ShownCommands {
             if !whole.isEmpty { commands.append(ShownCommand(text: whole, source: "README.md:\(pendingLine)")) }
         }
         return commands
+    }
+
+    /// The README's code blocks that start with `#!`: script files shown whole, each of which must
+    /// be a file of the repository, run by that file's own test.
+    static func scripts(inReadme text: String) -> [String] {
+        var scripts: [String] = []
+        var inBlock = false, atStart = false
+        var script: String?
+        for line in text.components(separatedBy: "\n") {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") {
+                if inBlock, let script { scripts.append(script) }
+                inBlock.toggle()
+                atStart = inBlock
+                script = nil
+                continue
+            }
+            if atStart {
+                atStart = false
+                if line.hasPrefix("#!") { script = "" }
+            }
+            if script != nil { script! += line + "\n" }
+        }
+        return scripts
     }
 
     /// The command lines under "Example(s):" in each command's help, from the binary's own
