@@ -12,6 +12,31 @@ import Testing
         #expect(JSONText.string("a\"b\\c\n\u{1}") == "\"a\\\"b\\\\c\\n\\u0001\"")
     }
 
+    /// The fast number writer gives the digits Foundation's formatter gave, so tracks stay byte-identical.
+    @Test func numbersAreWrittenAsFoundationsFormatterWroteThem() {
+        func reference(_ value: Double, _ decimals: Int) -> String {
+            var text = String(format: "%.\(decimals)f", value)
+            if text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+            return text == "-0" ? "0" : text
+        }
+        var generator = SystemRandomNumberGenerator()
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.005, 2.675, 0.125, 0.0005, 1e15, 1e15 + 0.5, -1e15, 999_999_999_999_999, 1e19, -9.3e18,
+                                1e300, -1e300, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude]
+        for _ in 0..<20_000 {
+            let magnitude = pow(10, Double.random(in: -4...16, using: &generator))
+            values.append(Double.random(in: -magnitude...magnitude, using: &generator))
+            values.append((Double(Int.random(in: -100_000...100_000, using: &generator)) + 0.5) / 100)  // halves of the last digit
+        }
+        for value in values {
+            for decimals in [1, 2, 3, 6] {
+                #expect(JSONText.number(value, decimals: decimals) == reference(value, decimals), "\(value) to \(decimals)")
+            }
+        }
+    }
+
     @Test func frameLineIsValidJSONWithEveryField() throws {
         let person = TrackedPerson(id: 3, score: 0.98765, keypoints: [Keypoint(x: 10, y: 20, score: 1), Keypoint(x: 30.126, y: 5, score: 0.5)])
         let line = TrackRecord.frame(index: 7, pts: 0.2333333333, people: [person])

@@ -20,14 +20,24 @@ enum JSONText {
     }
 
     /// `value` with at most `decimals` decimals, trailing zeros dropped; JSON has no NaN, so null.
+    ///
+    /// The digits are C's `%.*f` (glibc rounds the exact binary value), the same digits as
+    /// Foundation's `String(format:)` gives, at a tenth of its cost: an export of 100,000 people
+    /// writes ten million numbers.
     static func number(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "null" }
-        var text = String(format: "%.\(decimals)f", value)
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
+        // Whole numbers print as themselves (5, not 5.00 trimmed): the common case, without printf.
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 400) { buffer in
+            let written = withVaList([Int32(decimals), value]) { vsnprintf(buffer.baseAddress!, buffer.count, "%.*f", $0) }
+            var end = min(Int(written), buffer.count - 1)
+            if buffer[0..<end].contains(CChar(UInt8(ascii: "."))) {
+                while end > 0 && buffer[end - 1] == CChar(UInt8(ascii: "0")) { end -= 1 }
+                if end > 0 && buffer[end - 1] == CChar(UInt8(ascii: ".")) { end -= 1 }
+            }
+            let text = String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: end), as: UTF8.self)
+            return text == "-0" ? "0" : text
         }
-        return text == "-0" ? "0" : text
     }
 
     static func array(_ items: [String]) -> String {

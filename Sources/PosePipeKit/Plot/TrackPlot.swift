@@ -32,44 +32,21 @@ public struct TrackPlot {
             throw PosePipeError.badUsage("--joints: \(missing.joined(separator: ", ")) not among \(reader.path)'s keypoints (\(header.keypoints.joined(separator: ", ")))")
         }
         let jointIndex = joints.map { header.keypoints.firstIndex(of: $0)! }
-        // Per id: frames seen, and per joint x and y, and the score, each as breakable lines.
-        var seen: [Int: [(start: Double, end: Double)]] = [:]
-        var xs: [Int: [Series]] = [:], ys: [Int: [Series]] = [:], scores: [Int: Series] = [:]
-        var lastPresent: Set<Int> = []
-        var times: [Double] = []
-        while let frame = try reader.next() {
-            times.append(frame.pts)
-            var present: Set<Int> = []
-            for person in frame.persons {
-                present.insert(person.id)
-                let id = person.id
-                if lastPresent.contains(id), var runs = seen[id], !runs.isEmpty {
-                    runs[runs.count - 1].end = frame.pts
-                    seen[id] = runs
-                } else {
-                    seen[id, default: []].append((frame.pts, frame.pts))
-                }
-                if xs[id] == nil {
-                    xs[id] = Array(repeating: Series(), count: joints.count)
-                    ys[id] = Array(repeating: Series(), count: joints.count)
-                }
-                for (j, k) in jointIndex.enumerated() {
-                    let kp = person.keypoints[k]
-                    let clear = kp.score >= clearScore && kp.x.isFinite && kp.y.isFinite
-                    xs[id]![j].points.append(clear ? (frame.pts, kp.x) : nil)
-                    ys[id]![j].points.append(clear ? (frame.pts, kp.y) : nil)
-                }
-                scores[id, default: Series()].points.append(person.score.isFinite ? (frame.pts, person.score) : nil)
-            }
-            for id in lastPresent.subtracting(present) {
-                for j in joints.indices {
-                    xs[id]![j].points.append(nil)
-                    ys[id]![j].points.append(nil)
-                }
-                scores[id]!.points.append(nil)
-            }
-            lastPresent = present
-        }
+        var data = TrackPlotData(jointIndex: jointIndex, clearScore: clearScore)
+        while let frame = try reader.next() { data.add(frame) }
+        let file = try AtomicFile(path: path)
+        try file.write(draw(data, header: header))
+        try file.commit()
+        var summary = ExportSummary(output: path)
+        summary.frames = data.times.count
+        summary.records = data.seen.count
+        summary.warnings = reader.warnings
+        return summary
+    }
+
+    /// The SVG of `data`: title, timeline, x and y panels, score panel, legend.
+    func draw(_ data: TrackPlotData, header: TrackHeader) -> String {
+        let (seen, xs, ys, scores, times) = (data.seen, data.xs, data.ys, data.scores, data.times)
         let ids = seen.keys.sorted()
         let start = times.min() ?? 0, end = max(times.max() ?? 1, start + 1e-3)
         var svg = SVGDocument(width: 1000)
@@ -124,14 +101,7 @@ public struct TrackPlot {
             svg.legendLine(x: left, y: legendY, dash: Self.dash(j), label: joint)
             legendY += 16
         }
-        let file = try AtomicFile(path: path)
-        try file.write(svg.finished(height: legendY + 10))
-        try file.commit()
-        var summary = ExportSummary(output: path)
-        summary.frames = times.count
-        summary.records = ids.count
-        summary.warnings = reader.warnings
-        return summary
+        return svg.finished(height: legendY + 10)
     }
 
     static func dash(_ joint: Int) -> String? {

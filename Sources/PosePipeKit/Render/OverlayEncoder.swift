@@ -106,32 +106,41 @@ public final class OverlayEncoder {
         avcodec_parameters_from_context(stream.pointee.codecpar, encoder)
         stream.pointee.time_base = timeBase
 
-        if let audio = self.source?.audio {
-            if avformat_query_codec(context.pointee.oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1,
-               let audioStream = avformat_new_stream(context, nil) {
-                avcodec_parameters_copy(audioStream.pointee.codecpar, audio.parameters)
-                audioStream.pointee.codecpar.pointee.codec_tag = 0
-                audioStream.pointee.time_base = audio.timeBase
-                audioIndex = audioStream.pointee.index
-            } else {
-                let name = String(cString: avcodec_get_name(audio.parameters.pointee.codec_id))
-                warnings.append("audio left out: a \(String(cString: container.pointee.name)) file cannot hold \(name)")
-            }
-        }
-
+        addAudio(to: context, container: container)
         status = avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
         guard status >= 0 else { throw failure(FFmpegError.message(status)) }
         status = avformat_write_header(context, nil)
         guard status >= 0 else { throw failure(FFmpegError.message(status)) }
+        try preparePicture()
+    }
+
+    /// The input's audio stream, copied packet for packet when the container can hold it.
+    private func addAudio(to context: UnsafeMutablePointer<AVFormatContext>, container: UnsafePointer<AVOutputFormat>) {
+        guard let audio = source?.audio else { return }
+        if avformat_query_codec(context.pointee.oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1,
+           let audioStream = avformat_new_stream(context, nil) {
+            avcodec_parameters_copy(audioStream.pointee.codecpar, audio.parameters)
+            audioStream.pointee.codecpar.pointee.codec_tag = 0
+            audioStream.pointee.time_base = audio.timeBase
+            audioIndex = audioStream.pointee.index
+        } else {
+            let name = String(cString: avcodec_get_name(audio.parameters.pointee.codec_id))
+            warnings.append("audio left out: a \(String(cString: container.pointee.name)) file cannot hold \(name)")
+        }
+    }
+
+    /// The YUV picture each RGB picture is converted into, and the converter.
+    private func preparePicture() throws {
+        func failure(_ reason: String) -> PosePipeError { .outputUnwritable(path: path, reason: reason) }
         frame = av_frame_alloc()
         packet = av_packet_alloc()
         guard let frame else { throw failure("out of memory") }
-        frame.pointee.width = Int32(self.width)
-        frame.pointee.height = Int32(self.height)
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
         frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-        status = av_frame_get_buffer(frame, 0)
+        let status = av_frame_get_buffer(frame, 0)
         guard status >= 0 else { throw failure(FFmpegError.message(status)) }
-        scaler = sws_getContext(Int32(self.width), Int32(self.height), AV_PIX_FMT_RGB24, Int32(self.width), Int32(self.height),
+        scaler = sws_getContext(Int32(width), Int32(height), AV_PIX_FMT_RGB24, Int32(width), Int32(height),
                                 AV_PIX_FMT_YUV420P, SWS_BILINEAR, nil, nil, nil)
         guard scaler != nil else { throw failure("cannot convert RGB to YUV") }
     }
