@@ -23,7 +23,8 @@ import Testing
             return text == "-0" ? "0" : text
         }
         var generator = SystemRandomNumberGenerator()
-        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.005, 2.675, 0.125, 0.0005, 1e15, 1e15 + 0.5, -1e15, 999_999_999_999_999, 1e19, -9.3e18,
+        var values: [Double] = [0, -0.0, 0.5, -0.5, 1.5, 2.5, 1.005, 2.675, 0.125, 0.375, -0.125, 0.0005, 0.00049999, 1e-7, 1e12, 1e12 - 0.5,
+                                999_999_999_999.995, 1e15, 1e15 + 0.5, -1e15, 999_999_999_999_999, 1e19, -9.3e18,
                                 1e300, -1e300, Double.leastNonzeroMagnitude, Double.greatestFiniteMagnitude]
         for _ in 0..<20_000 {
             let magnitude = pow(10, Double.random(in: -4...16, using: &generator))
@@ -31,7 +32,7 @@ import Testing
             values.append((Double(Int.random(in: -100_000...100_000, using: &generator)) + 0.5) / 100)  // halves of the last digit
         }
         for value in values {
-            for decimals in [1, 2, 3, 6] {
+            for decimals in [0, 1, 2, 3, 6, 9] {
                 #expect(JSONText.number(value, decimals: decimals) == reference(value, decimals), "\(value) to \(decimals)")
             }
         }
