@@ -17,6 +17,7 @@ struct PosePipeCommand: ParsableCommand {
               posepipe render clip.mp4 --tracks clip.jsonl -o overlay.mp4
               posepipe export clip.jsonl --format csv -o clip.csv
               posepipe plot clip.jsonl -o clip.svg
+              posepipe --version        # versions of posepipe, FFmpeg and ONNX Runtime
               # shell completions (bash; also zsh and fish)
               posepipe --generate-completion-script bash > /etc/bash_completion.d/posepipe
 
@@ -30,6 +31,13 @@ struct PosePipeCommand: ParsableCommand {
         subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    /// `posepipe --version` is answered before parsing: ArgumentParser's own flag prints a fixed
+    /// string, and this report loads ONNX Runtime, which no other command line should pay for.
+    static func main() {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] { VersionReport.run() }
+        main(nil)
+    }
 }
 
 /// Runs `body`, turning posepipe's errors into one line on stderr and their documented exit code.
