@@ -36,6 +36,7 @@ trap 'rm -rf "$WORK"' EXIT
 : >"$WORK/results"
 
 Scripts/package/package.sh
+packaged=$SECONDS
 mkdir -p "$WORK/out"
 cp out/posepipe_*_amd64.deb "$WORK/out/"
 deb="$(ls "$WORK"/out/posepipe_*_amd64.deb)"
@@ -45,6 +46,7 @@ Scripts/package/install.sh --prefix "$WORK/first/posepipe"
 mkdir -p "$WORK/moved"
 mv "$WORK/first/posepipe" "$WORK/moved/posepipe"
 rmdir "$WORK/first"
+installed=$SECONDS
 
 # The checkout's build (the one the Swift tests ran) makes the expected tracks.
 CHECKOUT_BIN="$ROOT/.build/debug/posepipe"
@@ -84,6 +86,7 @@ EOF
 # validity, proxies) apt has here. They stay in the root, for its apt-get runs too.
 apt-config dump Acquire >"$WORK/acquire.conf"
 mapfile -t mirrors <<<"$sources"
+rooted=$SECONDS
 say "making a clean Debian $suite root (mmdebstrap --variant=minbase) and installing $(basename "$deb") in it"
 hook="'$ROOT/Scripts/package/check-in-root.sh' \"\$1\" '$WORK'"
 if ! mmdebstrap --variant=minbase --format=null --aptopt="$WORK/acquire.conf" --skip=cleanup/apt/lists \
@@ -95,6 +98,7 @@ fi
 passed="$(grep -c '^ok ' "$WORK/results" || true)"
 failed="$(grep -c '^FAIL ' "$WORK/results" || true)"
 grep '^FAIL ' "$WORK/results" >&2 || true
-say "took $((SECONDS - started)) s"
+say "took $((SECONDS - started)) s: package.sh $((packaged - started)) s, install.sh $((installed - packaged)) s," \
+    "expected tracks $((rooted - installed)) s, clean root with the checks $((SECONDS - rooted)) s"
 echo "package: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
