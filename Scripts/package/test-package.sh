@@ -97,7 +97,7 @@ fi
 
 passed="$(grep -c '^ok ' "$WORK/results" || true)"
 failed="$(grep -c '^FAIL ' "$WORK/results" || true)"
-grep '^FAIL ' "$WORK/results" >&2 || true
+sed 's/^/package-test: /' "$WORK/results" >&2
 say "took $((SECONDS - started)) s: package.sh $((packaged - started)) s, install.sh $((installed - packaged)) s," \
     "expected tracks $((rooted - installed)) s, clean root with the checks $((SECONDS - rooted)) s"
 echo "package: $passed passed, $failed failed"
