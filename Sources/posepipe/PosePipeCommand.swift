@@ -17,12 +17,9 @@ struct PosePipeCommand: ParsableCommand {
               posepipe render clip.mp4 --tracks clip.jsonl -o overlay.mp4
               posepipe export clip.jsonl --format csv -o clip.csv
               posepipe plot clip.jsonl -o clip.svg
-<<<<<<< HEAD
-              posepipe --version        # versions of posepipe, FFmpeg and ONNX Runtime
-=======
               # where a folder run (sharded or not) stands
               posepipe status clips/ -o tracks/
->>>>>>> main
+              posepipe --version        # versions of posepipe, FFmpeg and ONNX Runtime
               # shell completions (bash; also zsh and fish)
               posepipe --generate-completion-script bash > /etc/bash_completion.d/posepipe
 
