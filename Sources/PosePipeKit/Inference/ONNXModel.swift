@@ -65,6 +65,9 @@ public final class ONNXModel: @unchecked Sendable {
         }
     }
 
+    /// The session, for runs defined in other files of this module.
+    func withSessionPointer<R>(_ body: (OpaquePointer) -> R) -> R { body(session) }
+
     deinit {
         pp_ort_session_close(session)
     }
