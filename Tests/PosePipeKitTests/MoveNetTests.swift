@@ -48,7 +48,7 @@ private let sports2dMoveNet: Result<[FrameResult], PosePipeError> = Result {
         let message = invalidPipelineMessage {
             try describeMoveNet { $0["pose"] = ["model": "x.onnx"] }
         }
-        #expect(message?.contains("pose: a movenet detector finds the keypoints itself") == true, "\(message ?? "")")
+        #expect(message?.contains("pose: a multi-person detector (inline) finds the keypoints itself") == true, "\(message ?? "")")
     }
 
     @Test func aLongSideOffTheStrideIsRefused() throws {
