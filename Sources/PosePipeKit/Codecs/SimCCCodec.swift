@@ -92,7 +92,7 @@ public struct SimCCCodec: Sendable, Equatable {
             let factor = top / blurredTop
             for i in blurred.indices { blurred[i] *= factor }
         }
-        let logs = blurred.map { Float(log(Double(Swift.min(Swift.max($0, 1e-3), 50)))) }
+        let logs = blurred.map { float32Log(Swift.min(Swift.max($0, 1e-3), 50)) }
         // Edge-padded by 2: padded index i reads logs[clamp(i − 2)].
         func at(_ i: Int) -> Float { logs[Swift.min(Swift.max(i - 2, 0), count - 1)] }
         let p = Int((location + 2.5).rounded(.towardZero))
