@@ -54,8 +54,8 @@ public final class LetterboxPoseEstimator: MultiPoseEstimating {
         }
     }
 
-    public func people(in frame: VideoFrame) throws -> [PersonObservation] {
-        let width = frame.displayWidth, height = frame.displayHeight
+    /// The part of a `width` × `height` frame the input shows, and the letterbox ratio r.
+    public func region(width: Int, height: Int) -> (region: RotatedRect, ratio: Double) {
         let inputWidth = Double(model.input.width), inputHeight = Double(model.input.height)
         let r = min(inputHeight / Double(height), inputWidth / Double(width))
         // The resized frame's size, and where its top-left corner lands in the input.
@@ -69,15 +69,25 @@ public final class LetterboxPoseEstimator: MultiPoseEstimating {
             corner = (0, 0)
         }
         let sx = Double(width) / Double(max(resized.0, 1)), sy = Double(height) / Double(max(resized.1, 1))
-        let region = RotatedRect(center: Point2(x: (inputWidth / 2 - corner.0) * sx, y: (inputHeight / 2 - corner.1) * sy),
-                                 width: inputWidth * sx, height: inputHeight * sy)
-        let tensor = model.normalizer.tensor(from: frame, crop: region)
-        let results = try tensor.withUnsafeBufferPointer {
+        return (RotatedRect(center: Point2(x: (inputWidth / 2 - corner.0) * sx, y: (inputHeight / 2 - corner.1) * sy),
+                            width: inputWidth * sx, height: inputHeight * sy), r)
+    }
+
+    /// The model's input for `frame`, as the model's own tool letterboxes it.
+    public func tensor(for frame: VideoFrame) -> [Float] {
+        model.normalizer.tensor(from: frame, crop: region(width: frame.displayWidth, height: frame.displayHeight).region)
+    }
+
+    public func people(in frame: VideoFrame) throws -> [PersonObservation] {
+        let width = frame.displayWidth, height = frame.displayHeight
+        let r = region(width: width, height: height).ratio
+        let results = try tensor(for: frame).withUnsafeBufferPointer {
             try model.model.runSized(input: model.input.name, $0, shape: model.input.shape(), outputs: outputs)
         }
         switch decoder.kind {
         case .yoloPose:
             // Ultralytics maps back with its own pad rule: round((W − w·gain) / 2 − 0.1).
+            let inputWidth = Double(model.input.width), inputHeight = Double(model.input.height)
             let placement = LetterboxPoseDecoder.Placement(
                 gain: r, padX: ((inputWidth - Double(width) * r) / 2 - 0.1).rounded(.toNearestOrEven),
                 padY: ((inputHeight - Double(height) * r) / 2 - 0.1).rounded(.toNearestOrEven), frameWidth: width, frameHeight: height)
