@@ -28,12 +28,14 @@ import importlib.machinery
 import json
 import math
 import os
-import subprocess
 import sys
 import types
 
 import cv2
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+import video_frames  # noqa: E402
 import torch
 
 import mmpose
@@ -286,12 +288,7 @@ def back_transform(points, center, scale, size):
 
 
 def frames_rgb(video):
-    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
-                            "-of", "csv=p=0", video], capture_output=True, text=True, check=True)
-    w, h = map(int, probe.stdout.strip().split(","))
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", video, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3)
+    return video_frames.frames(video, "rgb24")
 
 
 def hrnet_topdown(video, model):

@@ -14,11 +14,13 @@ read them, so posepipe's decoder sees the same pixels. Deterministic.
 import hashlib
 import json
 import os
-import subprocess
 import sys
 
 import cv2
 import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+import video_frames  # noqa: E402
 import rtmlib
 from rtmlib import RTMO, RTMDet, RTMPose, YOLOX
 from rtmlib.tools.pose_estimation.post_processings import get_simcc_maximum
@@ -31,12 +33,7 @@ FRAMES = [0, 1, 2, 3]
 
 
 def frames_bgr(video):
-    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
-                            "-of", "csv=p=0", video], capture_output=True, text=True, check=True)
-    w, h = map(int, probe.stdout.strip().split(","))
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", video, "-f", "rawvideo", "-pix_fmt", "bgr24", "-"],
-                         capture_output=True, check=True).stdout
-    return np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3)
+    return video_frames.frames(video, "bgr24")
 
 
 def model(name):

@@ -110,6 +110,22 @@ static size_t element_count(const int64_t *shape, size_t rank) {
     return count;
 }
 
+// Wraps the caller's input buffer as an OrtValue (no copy); 0 on success.
+static int wrap_input(pp_ort_session *s, const void *input, int input_type, const int64_t *input_shape, size_t input_rank,
+                      OrtValue **value, char *error, size_t error_size) {
+    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
+        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
+        return -1;
+    }
+    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
+    // ONNX Runtime never writes to an input, so dropping const here is sound.
+    return take_status(api->CreateTensorWithDataAsOrtValue(
+                           s->memory, (void *)input, input_bytes, input_shape, input_rank,
+                           input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
+                           value),
+                       error, error_size);
+}
+
 int pp_ort_run(pp_ort_session *s,
                const char *input_name, const void *input, int input_type,
                const int64_t *input_shape, size_t input_rank,
@@ -126,18 +142,7 @@ int pp_ort_run(pp_ort_session *s,
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};
     size_t created = 0;
-    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
-        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
-        return -1;
-    }
-    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
-    // ONNX Runtime never writes to an input, so dropping const here is sound.
-    if (take_status(api->CreateTensorWithDataAsOrtValue(
-                        s->memory, (void *)input, input_bytes, input_shape, input_rank,
-                        input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
-                        &input_value),
-                    error, error_size) != 0)
-        goto done;
+    if (wrap_input(s, input, input_type, input_shape, input_rank, &input_value, error, error_size) != 0) goto done;
     const int64_t *shape = output_shapes;
     for (; created < output_count; created++) {
         size_t rank = output_ranks[created];
@@ -213,21 +218,11 @@ int pp_ort_run_sized(pp_ort_session *s,
         set_error(error, error_size, "", "too many outputs requested");
         return -1;
     }
-    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
-        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
-        return -1;
-    }
     int result = -1;
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};
     memset(values, 0, output_count * sizeof *values);
-    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
-    if (take_status(api->CreateTensorWithDataAsOrtValue(
-                        s->memory, (void *)input, input_bytes, input_shape, input_rank,
-                        input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
-                        &input_value),
-                    error, error_size) != 0)
-        goto done;
+    if (wrap_input(s, input, input_type, input_shape, input_rank, &input_value, error, error_size) != 0) goto done;
     const OrtValue *inputs[1] = {input_value};
     const char *input_names[1] = {input_name};
     if (take_status(api->Run(s->session, NULL, input_names, inputs, 1, output_names, output_count, outputs),

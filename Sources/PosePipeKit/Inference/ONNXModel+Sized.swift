@@ -17,7 +17,7 @@ extension ONNXModel {
         let inputShape = shape.map(Int64.init)
         var message = [CChar](repeating: 0, count: 1024)
         let status = withSessionPointer { session in
-            withCStringArray(names) { cNames in
+            withCStrings(names) { cNames in
                 pp_ort_run_sized(session, name, UnsafeRawPointer(input.baseAddress), Int32(PP_ORT_FLOAT), inputShape, inputShape.count,
                                  names.count, cNames, &values, &message, message.count)
             }
@@ -32,10 +32,4 @@ extension ONNXModel {
             return SizedOutput(shape: dims, values: data)
         }
     }
-}
-
-private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
-    let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
-    return body(copies.map { UnsafePointer($0) })
 }
