@@ -92,3 +92,17 @@ def test_every_family_target_decodes_back(name):
     bound = checks.random_points(family, np.random.default_rng(0), count=340)
     limit = 1e-3 if family.codec == "regression" else 0.25 + 1e-6
     assert bound <= limit and math.isfinite(bound)
+
+
+def test_every_clip_gets_the_same_share_of_the_draws():
+    from seedtrain.family import clip_balanced
+    weights = np.array([1.0, 1.0, 1.0, 0.5, 0.5, 2.0], np.float32)
+    clips = np.array(["crowd", "crowd", "crowd", "lab", "lab", "walk"])
+    p = clip_balanced(weights, clips)
+    assert p.sum() == pytest.approx(1.0)
+    # float32 weights of many crops: numpy's draw accepts the sum (it failed on the real cache, 5810 crops)
+    many = np.random.default_rng(0).uniform(0.01, 1, 5810).astype(np.float32)
+    names = np.array([f"clip{i % 9}" for i in range(5810)])
+    np.random.default_rng(1).choice(5810, 16, replace=False, p=clip_balanced(many, names))
+    assert [p[clips == c].sum() for c in ("crowd", "lab", "walk")] == pytest.approx([1 / 3] * 3)
+    assert p[3] == pytest.approx(p[4])
