@@ -5,9 +5,8 @@ import Foundation
 /// `video.mp4`, `clip.mp4`, `cam01.mp4` (sports2d's first 125 frames at 1280×720, with its audio:
 /// enough for `--frame 120`), `cam.mkv` (the same, remuxed), their tracks (`tracks.jsonl`,
 /// `clip.jsonl`, `cam01.mp4.jsonl`), a folder of two 30-frame clips (`clips/`, and as `/shared/clips`
-/// and `/data/clips` under `shared/` and `data/`), a folder of track files (`tracks/`), the model a
-/// "bring your own model" example names (`hrnet.onnx`: the shipped MMPose-convention HRNet), and
-/// `home/` for `~`.
+/// and `/data/clips` under `shared/` and `data/`), a folder of track files (`tracks/`), the models
+/// the "bring your own model" examples name (`userModels`), and `home/` for `~`.
 enum ExampleWorkspace {
     static let videoFrames = 125
     static let clipFrames = 30
@@ -20,6 +19,17 @@ enum ExampleWorkspace {
 
     static let videos = ["video.mp4", "clip.mp4", "cam01.mp4", "cam.mkv"]
     static let trackFiles = ["tracks.jsonl", "clip.jsonl", "cam01.mp4.jsonl"]
+
+    /// The files the "bring your own model" examples name: the shipped MMPose-convention HRNet,
+    /// and the small synthetic exports of each tool's format the model tests use.
+    static var userModels: [String: String] {
+        let synthetic = { (name: String) in Fixtures.folder.appendingPathComponent("models/" + name).path }
+        let hrnet = Fixtures.root.appendingPathComponent("Pipelines/hrnet/hrnet.onnx").path
+        return ["hrnet.onnx": hrnet, "hrnet_w32_coco.onnx": hrnet,
+                "rtmpose-m.onnx": synthetic("rtmpose-synthetic.onnx"), "rtmpose-m_halpe26.onnx": synthetic("rtmpose-halpe26-synthetic.onnx"),
+                "yolox-m.onnx": synthetic("yolox-e2e-synthetic.onnx"), "rtmdet-nano.onnx": synthetic("rtmdet-e2e-synthetic.onnx"),
+                "rtmo-s.onnx": synthetic("rtmo-synthetic.onnx"), "yolo11n-pose.onnx": synthetic("yolo-pose-synthetic.onnx")]
+    }
 
     private static func make() throws -> URL {
         let root = Fixtures.scratch().appendingPathComponent("template")
@@ -44,8 +54,7 @@ enum ExampleWorkspace {
         for copy in ["clip.jsonl", "cam01.mp4.jsonl", "tracks/a.mp4.jsonl", "tracks/b/c.mp4.jsonl"] {
             try fm.copyItem(atPath: tracks, toPath: root.appendingPathComponent(copy).path)
         }
-        let hrnet = Fixtures.root.appendingPathComponent("Pipelines/hrnet/hrnet.onnx").path
-        for name in ["hrnet.onnx", "hrnet_w32_coco.onnx"] { try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: hrnet) }
+        for (name, model) in userModels { try fm.createSymbolicLink(atPath: root.appendingPathComponent(name).path, withDestinationPath: model) }
         try fm.createSymbolicLink(atPath: root.appendingPathComponent("bin/posepipe").path, withDestinationPath: CLI.binary)
         // The README's `| my-consumer` reads the tracks: cat passes them on to be checked.
         try fm.createSymbolicLink(atPath: root.appendingPathComponent("bin/my-consumer").path, withDestinationPath: "/bin/cat")

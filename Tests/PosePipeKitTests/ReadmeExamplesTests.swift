@@ -16,6 +16,12 @@ import Testing
         "sbatch Scripts/slurm/posepipe-array.sh /shared/clips /shared/tracks 16": "needs Slurm: Scripts/slurm/test.sh runs it on a one-node cluster",
         "sbatch --array=3,7 Scripts/slurm/posepipe-array.sh /shared/clips /shared/tracks 16": "needs Slurm: Scripts/slurm/test.sh runs it on a one-node cluster",
         "rsvg-convert plot.svg -o plot.png": "Debian's librsvg2-bin, not posepipe, and not installed by Scripts/setup.sh",
+        "Scripts/package/install.sh --prefix ~/.local": "Scripts/package/test-package.sh (part of Scripts/test.sh) runs it and checks the install",
+        "Scripts/package/package.sh": "Scripts/package/test-package.sh (part of Scripts/test.sh) runs it and installs the package it writes",
+        "apt-get install ./out/posepipe_*.deb": "Scripts/package/test-package.sh installs the package so in a clean Debian root, not on the machine running the tests",
+        "podman build -t registry.example.com/posepipe:latest -f Containerfile .":
+            "containers do not run on this machine; Scripts/package/test-package.sh runs the Containerfile's RUN line in a clean Debian root",
+        "podman push registry.example.com/posepipe:latest": "pushes to a registry: no network here",
     ]
 
     /// The usage block's synopses, each as a command that runs it.
