@@ -54,7 +54,7 @@ def model_lines(r, name):
               f"- Speed, one thread, batch 1, interleaved, median ms per crop: float {s['float']:.2f}, int8 "
               f"{s['int8']:.2f} ({s['float'] / s['int8']:.2f}×).", ""]
     if r.get("file"):
-        path = os.path.join(ROOT, "Pipelines", f"{name}-int8", r["file"])
+        path = r["staged"]
         lines.insert(3, f"- int8 file: `{r['file']}`, {os.path.getsize(path)} bytes, sha256 `{sha256(path)}`.")
     return lines
 

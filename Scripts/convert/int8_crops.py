@@ -151,14 +151,15 @@ def box_crop(frame, box, width, height):
     return box_rule.warp(frame, matrix, width, height), float(scale[0]) / width
 
 
-def footage_inputs(blazepose_dir, family_sizes, frames_per_clip):
-    """Detector squares, landmark crops and box crops per family input size, from every calibration clip."""
+def footage_inputs(blazepose_dir, family_sizes, frames_per_clip, paths=None):
+    """Detector squares, landmark crops and box crops per family input size, from every calibration clip (or
+    from `paths`)."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     detector = ort.InferenceSession(os.path.join(blazepose_dir, "pose_detection.onnx"), options)
     landmark = ort.InferenceSession(os.path.join(blazepose_dir, "pose_landmark_full.onnx"), options)
     out = {"detector": [], "landmark": [], **{size: [] for size in family_sizes}}
-    for path in clips():
+    for path in paths or clips():
         name = os.path.basename(path)
         # The fixtures decide whether int8 agrees: three times the frames, so the bounds rest on enough people.
         for frame in frames(path, frames_per_clip * (3 if name in FIXTURES else 1)):
