@@ -57,9 +57,11 @@ import Testing
         let decoder = try VideoDecoder(source: Fixtures.sports2d)
         let frame = try #require(try decoder.next())
         let input = ModelInput(name: "x", layout: .nhwc, width: 64, height: 48, normalization: .range(low: -1, high: 1), pad: 10)
-        // One crop inside the frame, one hanging over its top-left corner (border and outside taps).
+        // One crop inside the frame, one hanging over its top-left corner (border and outside taps), one over its
+        // bottom-right corner (the frame's last pixel, whose four-byte read would run past the picture).
         for crop in [RotatedRect(center: Point2(x: 900.3, y: 500.7), width: 301, height: 227, rotation: rotation),
-                     RotatedRect(center: Point2(x: 20.2, y: 10.9), width: 180, height: 130, rotation: rotation)] {
+                     RotatedRect(center: Point2(x: 20.2, y: 10.9), width: 180, height: 130, rotation: rotation),
+                     RotatedRect(center: Point2(x: 1760.1, y: 990.4), width: 30.3, height: 20.1, rotation: rotation)] {
             let tensor = CropNormalizer(input: input).tensor(from: frame, crop: crop)
             let expected = reference(frame, input, crop)
             #expect(tensor == expected)
