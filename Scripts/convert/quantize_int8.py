@@ -116,7 +116,7 @@ def end_to_end(name, folder, posepipe, work):
             for smoothing in ("raw", "smoothed"):
                 path = os.path.join(work, f"{fixture}.{variant}.{smoothing}.jsonl")
                 extra = ["--no-smoothing"] if smoothing == "raw" else []
-                subprocess.run([posepipe, clip, "--pipeline", variant, "--threads", "2", "-q", "-o", path, "--overwrite",
+                subprocess.run([posepipe, clip, "--pipeline", variant, "--threads", "2", "-q", "-o", path,
                                 *extra], env=env, check=True)
                 out[(variant, smoothing)] = path
         d = matched_distances(out[(name, "raw")], out[(f"{name}-int8", "raw")])
