@@ -48,11 +48,12 @@ def model_lines(r, name):
         for k, (block, a) in enumerate(r["blocks"]):
             lines.append(f"| {k + 1} | {len(block)} | `{block[0][-48:]}` | {px(a, 'median_px')} | {px(a, 'p95_px')} |")
     a = r["all_clips"]
-    s = r["speed"]
+    s, a8 = r["speed"], r["speed_all_int8"]
     lines += ["", f"- {'Chosen' if r['chosen'] is not None else 'Closest (none agrees)'}: trial {r['best'] + 1}; on every "
               f"held-out crop (all clips): median {px(a, 'median_px')} px, p95 {px(a, 'p95_px')} px.",
-              f"- Speed, one thread, batch 1, interleaved, median ms per crop: float {s['float']:.2f}, int8 "
-              f"{s['int8']:.2f} ({s['float'] / s['int8']:.2f}×).", ""]
+              f"- Speed, one thread, batch 1, interleaved, median ms per crop: float {s['float']:.2f}, trial "
+              f"{r['best'] + 1} {s['int8']:.2f} ({s['float'] / s['int8']:.2f}×); float {a8['float']:.2f}, all int8 "
+              f"{a8['int8']:.2f} ({a8['float'] / a8['int8']:.2f}×).", ""]
     if r.get("file"):
         path = r["staged"]
         lines.insert(3, f"- int8 file: `{r['file']}`, {os.path.getsize(path)} bytes, sha256 `{sha256(path)}`.")

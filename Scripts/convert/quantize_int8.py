@@ -67,6 +67,7 @@ def quantise_model(model, crops, work):
               "calibration": len(calibration), "held_out": len(held_out),
               "held_out_fixtures": sum(c.clip in int8_crops.FIXTURES for c in held_out)}
     result["speed"] = int8_quantize.speed(model, q.prepared, trials[best][2], held_out)
+    result["speed_all_int8"] = int8_quantize.speed(model, q.prepared, trials[0][2], held_out) if best else result["speed"]
     return result
 
 
