@@ -1,3 +1,5 @@
+// dladdr and Dl_info are GNU extensions in glibc.
+#define _GNU_SOURCE
 #include "ort_shim.h"
 
 #include <dlfcn.h>
@@ -15,6 +17,7 @@ struct pp_ort_session {
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static const OrtApi *api = NULL;
+static const OrtApiBase *api_base = NULL;
 static OrtEnv *env = NULL;
 
 static void set_error(char *error, size_t size, const char *prefix, const char *message) {
@@ -57,9 +60,11 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
         goto done;
     }
     api = candidate;
+    api_base = base;
     OrtEnv *created = NULL;
     if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "posepipe", &created), error, error_size) != 0) {
         api = NULL;
+        api_base = NULL;
         goto done;
     }
     env = created;
@@ -67,6 +72,18 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
 done:
     pthread_mutex_unlock(&init_lock);
     return result;
+}
+
+const char *pp_ort_version(void) {
+    return api_base ? api_base->GetVersionString() : "";
+}
+
+const char *pp_ort_library_path(void) {
+    // dladdr names the file the loader actually mapped: the path given to dlopen may have been
+    // a bare soname found through the loader's search path.
+    Dl_info info;
+    if (api_base == NULL || dladdr((const void *)api_base->GetVersionString, &info) == 0 || info.dli_fname == NULL) return "";
+    return info.dli_fname;
 }
 
 pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads,
@@ -110,6 +127,22 @@ static size_t element_count(const int64_t *shape, size_t rank) {
     return count;
 }
 
+// Wraps the caller's input buffer as an OrtValue (no copy); 0 on success.
+static int wrap_input(pp_ort_session *s, const void *input, int input_type, const int64_t *input_shape, size_t input_rank,
+                      OrtValue **value, char *error, size_t error_size) {
+    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
+        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
+        return -1;
+    }
+    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
+    // ONNX Runtime never writes to an input, so dropping const here is sound.
+    return take_status(api->CreateTensorWithDataAsOrtValue(
+                           s->memory, (void *)input, input_bytes, input_shape, input_rank,
+                           input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
+                           value),
+                       error, error_size);
+}
+
 int pp_ort_run(pp_ort_session *s,
                const char *input_name, const void *input, int input_type,
                const int64_t *input_shape, size_t input_rank,
@@ -126,18 +159,7 @@ int pp_ort_run(pp_ort_session *s,
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};
     size_t created = 0;
-    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
-        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
-        return -1;
-    }
-    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
-    // ONNX Runtime never writes to an input, so dropping const here is sound.
-    if (take_status(api->CreateTensorWithDataAsOrtValue(
-                        s->memory, (void *)input, input_bytes, input_shape, input_rank,
-                        input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
-                        &input_value),
-                    error, error_size) != 0)
-        goto done;
+    if (wrap_input(s, input, input_type, input_shape, input_rank, &input_value, error, error_size) != 0) goto done;
     const int64_t *shape = output_shapes;
     for (; created < output_count; created++) {
         size_t rank = output_ranks[created];
@@ -157,6 +179,85 @@ int pp_ort_run(pp_ort_session *s,
     result = 0;
 done:
     for (size_t i = 0; i < created; i++) api->ReleaseValue(outputs[i]);
+    if (input_value) api->ReleaseValue(input_value);
+    return result;
+}
+
+// Copies one ONNX Runtime-owned output into a malloc'ed float array.
+static int copy_value(const OrtValue *value, pp_ort_value *out, char *error, size_t error_size) {
+    OrtTensorTypeAndShapeInfo *info = NULL;
+    int result = -1;
+    if (take_status(api->GetTensorTypeAndShape(value, &info), error, error_size) != 0) return -1;
+    ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+    size_t rank = 0, count = 0;
+    if (take_status(api->GetTensorElementType(info, &type), error, error_size) != 0) goto done;
+    if (take_status(api->GetDimensionsCount(info, &rank), error, error_size) != 0) goto done;
+    if (rank > 8) {
+        set_error(error, error_size, "", "output rank above 8");
+        goto done;
+    }
+    if (take_status(api->GetDimensions(info, out->shape, rank), error, error_size) != 0) goto done;
+    if (take_status(api->GetTensorShapeElementCount(info, &count), error, error_size) != 0) goto done;
+    void *raw = NULL;
+    if (take_status(api->GetTensorMutableData((OrtValue *)value, &raw), error, error_size) != 0) goto done;
+    out->rank = rank;
+    out->count = count;
+    out->data = malloc((count ? count : 1) * sizeof(float));
+    if (out->data == NULL) {
+        set_error(error, error_size, "", "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++) {
+        switch (type) {
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: out->data[i] = ((const float *)raw)[i]; break;
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: out->data[i] = (float)((const int64_t *)raw)[i]; break;
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: out->data[i] = (float)((const int32_t *)raw)[i]; break;
+        default:
+            free(out->data);
+            out->data = NULL;
+            set_error(error, error_size, "", "output is neither float32 nor an integer type");
+            goto done;
+        }
+    }
+    result = 0;
+done:
+    api->ReleaseTensorTypeAndShapeInfo(info);
+    return result;
+}
+
+int pp_ort_run_sized(pp_ort_session *s,
+                     const char *input_name, const void *input, int input_type,
+                     const int64_t *input_shape, size_t input_rank,
+                     size_t output_count, const char *const *output_names,
+                     pp_ort_value *values, char *error, size_t error_size) {
+    enum { max_outputs = 8 };
+    if (output_count > max_outputs) {
+        set_error(error, error_size, "", "too many outputs requested");
+        return -1;
+    }
+    int result = -1;
+    OrtValue *input_value = NULL;
+    OrtValue *outputs[max_outputs] = {0};
+    memset(values, 0, output_count * sizeof *values);
+    if (wrap_input(s, input, input_type, input_shape, input_rank, &input_value, error, error_size) != 0) goto done;
+    const OrtValue *inputs[1] = {input_value};
+    const char *input_names[1] = {input_name};
+    if (take_status(api->Run(s->session, NULL, input_names, inputs, 1, output_names, output_count, outputs),
+                    error, error_size) != 0)
+        goto done;
+    for (size_t i = 0; i < output_count; i++) {
+        if (copy_value(outputs[i], &values[i], error, error_size) != 0) {
+            for (size_t j = 0; j < i; j++) {
+                free(values[j].data);
+                values[j].data = NULL;
+            }
+            goto done;
+        }
+    }
+    result = 0;
+done:
+    for (size_t i = 0; i < output_count; i++)
+        if (outputs[i]) api->ReleaseValue(outputs[i]);
     if (input_value) api->ReleaseValue(input_value);
     return result;
 }

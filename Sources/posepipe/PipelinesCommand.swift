@@ -20,7 +20,7 @@ struct PipelinesCommand: ParsableCommand {
         for (name, file) in loader.available() {
             do {
                 let d = try loader.load(file.path)
-                let model = d.pose.map { $0.model?.file ?? "(yours: --model)" } ?? d.detector.multiPose.map { "\($0.model.file) (finds people too)" }
+                let model = d.pose.map { $0.model?.file ?? "(yours: --model)" } ?? d.detector.multiPose.map { "\($0.model?.file ?? "(yours: --model)") (finds people too)" }
                 rows.append([name, model ?? "-", "\(d.keypoints.name) (\(d.keypoints.count))",
                              d.detector.multiPose == nil ? d.detector.name : "(the pose model)", d.license ?? "-"])
             } catch let error as PosePipeError {
@@ -33,5 +33,7 @@ struct PipelinesCommand: ParsableCommand {
                 .trimmingCharacters(in: .whitespaces))
         }
         print("detectors (--detector): \(loader.detectorNames().joined(separator: ", "))")
+        // Which folders were searched tells an install from a checkout (and shows POSEPIPE_PIPELINES).
+        print("from: \(loader.folders.map(\.path).joined(separator: ", "))")
     }
 }
