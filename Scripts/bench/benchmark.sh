@@ -2,7 +2,8 @@
 # Benchmarks posepipe against MediaPipe on the same BlazePose (full) weights: frames/s, persons/s,
 # peak RSS, decode-only ceiling, memory on a 10-minute clip, and keypoint agreement. Equal work: both per
 # person-frame (person-frames/s, CPU ms per person-frame), and posepipe --max-people 1 on the single-person
-# clip; and a folder of 8 clips (clips per hour, posepipe --jobs 1 and 2 against two MediaPipe processes).
+# clip; and a folder of 8 clips (clips per hour, posepipe --jobs 1 and 2 against two MediaPipe processes); and the
+# int8 pipelines of Scripts/convert/quantize-int8.sh (shipped ones, and BlazePose's candidate when it did not ship).
 # One command; installs what is missing (idempotent, quick when all is in place):
 #   Scripts/setup.sh, `swift build -c release`, a venv .venv-bench/ with mediapipe 0.10.14,
 #   the single-person clip (from the pose2sim wheel), the long clip and the folder of 8 clips in out/bench-clips/.
@@ -214,6 +215,15 @@ if has_part folder && ! folder_ok; then
     rm -rf "$FOLDER" && mv "$TMP/folder" "$FOLDER"
     echo "${FOLDER_CUTS[*]}" > "$FOLDER/.complete"
 fi
+# int8 pipelines (Scripts/convert/quantize-int8.sh): every shipped one, and BlazePose's closest candidate when it
+# did not ship (left in out/int8/pipelines/), timed beside the default pipeline so that what int8 would give is seen.
+VARIANT_ARGS=()
+for dir in Pipelines/*-int8; do
+    [ -f "$dir/pipeline.json" ] && VARIANT_ARGS+=(--variant "$(basename "$dir")")
+done
+if [ ! -f Pipelines/blazepose-int8/pipeline.json ] && [ -f "$OUT/int8/pipelines/blazepose-int8/pipeline.json" ]; then
+    VARIANT_ARGS+=(--variant "blazepose-int8=$OUT/int8/pipelines=not shipped: int8 does not agree with float, out/int8/blazepose-int8.md")
+fi
 log "setup done in $((SECONDS - T0)) s"
 
 # ---------------------------------------------------------------------------------------------
@@ -224,6 +234,6 @@ log "setup done in $((SECONDS - T0)) s"
     --clip "two-person=$TWO_PERSON_CLIP=$TWO_PERSON_CLIP (sports2d 0.8.34 demo)" \
     --clip "single-person=${SINGLE_CLIP#"$ROOT"/}=pose2sim $P2S_VERSION wheel, $P2S_MEMBER (BSD-3-Clause)" \
     --max-people-clip single-person --folder "$FOLDER" --folder-runs "${BENCH_FOLDER_RUNS:-3}" --parts "$PARTS" \
-    "${QUALITY_ARGS[@]}" "${MEMORY_ARGS[@]}" \
+    "${QUALITY_ARGS[@]}" "${MEMORY_ARGS[@]}" ${VARIANT_ARGS[@]+"${VARIANT_ARGS[@]}"} \
     --runs "$RUNS" --threads "$THREADS" --out "$OUT" --work "$OUT/bench-runs" --git "$GIT_DESC"
 log "done in $((SECONDS - T0)) s: out/benchmark.md, out/benchmark.json"

@@ -35,6 +35,9 @@ import numpy as np
 import benchmark_quality as quality
 
 
+VARIANTS = []  # other pipelines timed beside the default one (--variant)
+
+
 def log(msg):
     print(f"benchmark: {msg}", file=sys.stderr, flush=True)
 
@@ -47,12 +50,12 @@ def die(msg):
 # ---------------------------------------------------------------------------------------------
 # Running one process, measured
 # ---------------------------------------------------------------------------------------------
-def measure(cmd, stdout_path=None):
+def measure(cmd, stdout_path=None, env=None):
     """Runs cmd; returns wall seconds, peak RSS (MB), CPU seconds, exit code and stderr text."""
     err_path = os.path.join(WORK, "stderr.txt")
     with open(err_path, "wb") as err, open(stdout_path or os.devnull, "wb") as out:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
         _, status, ru = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -75,9 +78,9 @@ def posepipe_cmd(clip, out, threads, extra=()):
     return cmd
 
 
-def run_posepipe(clip, out, threads, what, extra=()):
+def run_posepipe(clip, out, threads, what, extra=(), env=None):
     for attempt in range(3):
-        r = measure(posepipe_cmd(clip, out, threads, extra))
+        r = measure(posepipe_cmd(clip, out, threads, extra), env=env)
         if r["exit"] == 0:
             break
         head = " | ".join(l.strip() for l in r["stderr_head"].splitlines() if l.strip())[:300]
@@ -499,6 +502,14 @@ def render_speed(L, report):
          f"{one(k, 'one_cpu_ms_per_person')}" for k in clips])
     row("… ratio to MediaPipe: person-frames/s; CPU per person-frame",
         [f"{one(k, 'ratio_one_persons_per_s', 2)}; {one(k, 'ratio_one_cpu_ms_per_person', 2)}" for k in clips])
+    for v in VARIANTS:
+        def cell(k, key, nd=2):
+            return fmt(k["summary"].get("variants", {}).get(v["name"], {}).get(key), nd)
+        row(f"`--pipeline {v['name']}`{' (' + v['note'] + ')' if v['note'] else ''} (`--threads {threads[-1]}`): "
+            "person-frames/s; CPU ms per person-frame; ratio to MediaPipe: person-frames/s, CPU per person-frame; "
+            "person-frames/s ÷ default pipeline's",
+            [f"{cell(k, 'persons_per_s', 1)}; {cell(k, 'cpu_ms_per_person', 1)}; {cell(k, 'ratio_persons_per_s')}, "
+             f"{cell(k, 'ratio_cpu_ms_per_person')}; {cell(k, 'ratio_to_default_persons_per_s')}" for k in clips])
     row(f"peak RSS MB: posepipe {ts} / MediaPipe",
         [" / ".join([fmt(k["summary"][f"posepipe_t{t}_rss_mb"], 0) for t in threads]
                     + [fmt(k["summary"]["mediapipe_rss_mb"], 0)]) for k in clips])
@@ -537,7 +548,7 @@ def render_folder(L, f):
     L.append("| | wall s | clips/hour | CPU s | person-frames/s | CPU ms per person-frame | clips/hour ÷ MediaPipe's "
              "| CPU per person-frame ÷ MediaPipe's |")
     L.append("|---|---|---|---|---|---|---|---|")
-    for key, label in (("posepipe_jobs1", "posepipe `--jobs 1`"), ("posepipe_jobs2", "posepipe `--jobs 2`"),
+    for key, label in (("posepipe_jobs1", "posepipe `--jobs 1`"), ("posepipe_jobs2", "posepipe `--jobs 2` (the default at `--threads 2`)"),
                        ("mediapipe_2_processes", "MediaPipe, 2 processes")):
         r = s[key]
         L.append(f"| {label} | {fmt(r['wall_s'])} | {fmt(r['clips_per_hour'], 0)} | {fmt(r['cpu_s'])} | "
@@ -548,7 +559,7 @@ def render_folder(L, f):
 
 # ---------------------------------------------------------------------------------------------
 def main():
-    global ARGS, WORK, VERBOSE_OK
+    global ARGS, WORK, VERBOSE_OK, VARIANTS
     ap = argparse.ArgumentParser(description="posepipe vs MediaPipe benchmark (see Scripts/bench/benchmark.sh)")
     ap.add_argument("--posepipe", required=True)
     ap.add_argument("--mp-python", required=True)
@@ -568,11 +579,18 @@ def main():
     ap.add_argument("--git", default="unknown")
     ap.add_argument("--max-people-clip", action="append", default=[], metavar="LABEL",
                     help="also time posepipe --max-people 1 on this clip (MediaPipe's work: one person)")
+    ap.add_argument("--variant", action="append", default=[], metavar="NAME[=PIPELINES_DIR[=NOTE]]",
+                    help="also time posepipe --pipeline NAME (found under PIPELINES_DIR when given) on every clip")
     ap.add_argument("--folder", help="a folder of clips for the folder run")
     ap.add_argument("--folder-runs", type=int, default=3)
     ap.add_argument("--parts", default="speed,quality,memory,folder",
                     help="what to measure: speed (the clips, timed), quality, memory, folder")
     ARGS = ap.parse_args()
+    VARIANTS = []
+    for spec in ARGS.variant:
+        name, folder, note = (spec.split("=", 2) + ["", ""])[:3]
+        env = dict(os.environ, POSEPIPE_PIPELINES=os.path.abspath(folder)) if folder else None
+        VARIANTS.append({"name": name, "env": env, "note": note})
     parts = set(ARGS.parts.split(","))
     if parts - {"speed", "quality", "memory", "folder"}:
         die(f"unknown --parts {ARGS.parts}")
@@ -645,6 +663,13 @@ def main():
                 clip["posepipe_one_runs"].append(r)
                 log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t} --max-people 1: {r['frames']} frames in "
                     f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
+            for v in VARIANTS:
+                r = run_posepipe(path, os.path.join(WORK, f"{tag}.posepipe.{v['name']}.jsonl"), threads[-1],
+                                 f"run {i + 1} --pipeline {v['name']}", extra=("--pipeline", v["name"]), env=v["env"])
+                r["run"] = i + 1
+                clip.setdefault("variant_runs", {}).setdefault(v["name"], []).append(r)
+                log(f"  run {i + 1}/{ARGS.runs} posepipe --pipeline {v['name']}: {r['frames']} frames in "
+                    f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
             r = run_mediapipe(path, mp_out, f"run {i + 1}")
             r["run"] = i + 1
             clip["mediapipe_runs"].append(r)
@@ -679,6 +704,12 @@ def main():
             s["one_persons_per_frame"] = round(one[-1]["persons"] / max(1, one[-1]["frames"]), 3)
             s["ratio_one_persons_per_s"] = paired_ratio(one, mp_runs, "persons_per_s")
             s["ratio_one_cpu_ms_per_person"] = paired_ratio(one, mp_runs, "cpu_ms_per_person")
+        s["variants"] = {name: {"fps": med(vr, "fps"), "persons_per_s": med(vr, "persons_per_s"),
+                                "cpu_ms_per_person": med(vr, "cpu_ms_per_person"),
+                                "ratio_persons_per_s": paired_ratio(vr, mp_runs, "persons_per_s"),
+                                "ratio_cpu_ms_per_person": paired_ratio(vr, mp_runs, "cpu_ms_per_person"),
+                                "ratio_to_default_persons_per_s": paired_ratio(vr, [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]], "persons_per_s")}
+                         for name, vr in clip.get("variant_runs", {}).items()}
         last = [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]]
         s["persons_per_s"] = med(last, "persons_per_s")
         s["persons_per_frame"] = round(last[-1]["persons"] / max(1, last[-1]["frames"]), 3)

@@ -21,7 +21,7 @@ struct BatchRun {
         }
         let shard = try batch.selectedShard
         if let path = batch.report { try BatchReport.checkWritable(path, outputFolder: output) }
-        let jobs = batch.jobs ?? 1
+        let jobs = batch.jobs ?? BatchArguments.defaultJobs(threads: pipeline.threads)
         let description = try pipeline.description()
         guard FileSystem.names(in: input) != nil else {
             throw PosePipeError.inputUnreadable(path: input, reason: "cannot list the folder")

@@ -58,6 +58,22 @@ import Testing
         #expect(tracks.frames.count >= 19 && tracks.frames.count <= 30)
     }
 
+    /// Without --jobs, a folder runs as many clips at once as --threads (2 by default): a short clip sorted after
+    /// a long one is finished while the long one is still running. One at a time, it would wait for all 800 frames.
+    @Test func aFolderRunsAClipPerWorkerByDefault() throws {
+        let root = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let clips = root.appendingPathComponent("clips"), tracks = root.appendingPathComponent("tracks").path
+        try FileManager.default.createDirectory(at: clips, withIntermediateDirectories: true)
+        _ = try longClip(in: clips, name: "a-long.mp4")
+        try Fixtures.pedestrianClip(clips.appendingPathComponent("b-short.mp4"), frames: 3)
+        let process = try CLI.start([clips.path, "-o", tracks, "--quiet"], stderrFile: root.appendingPathComponent("stderr.txt"))
+        defer { if process.isRunning { kill(process.processIdentifier, SIGTERM) }; process.waitUntilExit() }
+        #expect(wait(for: tracks + "/b-short.mp4.jsonl", lines: 4))
+        #expect(!FileManager.default.fileExists(atPath: tracks + "/a-long.mp4.jsonl"), "the long clip was still running")
+        #expect(FileManager.default.fileExists(atPath: tracks + "/.a-long.mp4.jsonl.partial"))
+    }
+
     @Test func anInterruptedBatchKeepsItsPartialFileAndReportsWhatIsLeft() throws {
         let root = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -67,7 +83,7 @@ import Testing
         try Fixtures.pedestrianClip(clips.appendingPathComponent("b-short.mp4"), frames: 3)
         let partial = tracks + "/.a-long.mp4.jsonl.partial"
         let reportPath = root.appendingPathComponent("report.json").path
-        let process = try CLI.start([clips.path, "-o", tracks, "--report", reportPath], stderrFile: root.appendingPathComponent("stderr.txt"))
+        let process = try CLI.start([clips.path, "-o", tracks, "--report", reportPath, "--jobs", "1"], stderrFile: root.appendingPathComponent("stderr.txt"))
         #expect(wait(for: partial, lines: 4))
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()

@@ -42,15 +42,24 @@ public struct CropNormalizer: Sendable {
         frame.rgb.withUnsafeBufferPointer { pixels in
             let rgb = pixels.baseAddress!
             let base = destination.baseAddress!
+            // A tap reads four bytes (its RGB and the next pixel's R): the last pixel of the frame cannot.
+            let lastWideTap = pixels.count - 4
             var index = 0
             for row in 0..<input.height {
                 let start = map.apply(Point2(x: 0.5, y: Double(row) + 0.5))
                 var sx = start.x - 0.5, sy = start.y - 0.5
                 for _ in 0..<input.width {
-                    let x0 = Int(sx.rounded(.down)), y0 = Int(sy.rounded(.down))
+                    let x0 = Self.floor(sx), y0 = Self.floor(sy)
                     let fx = Float(sx - Double(x0)), fy = Float(sy - Double(y0))
                     var r: Float = 0, g: Float = 0, b: Float = 0
-                    if x0 >= 0, y0 >= 0, x0 + 1 < width, y0 + 1 < height {
+                    if x0 >= 0, y0 >= 0, x0 + 1 < width, y0 + 1 < height, y0 * stride + x0 * 3 + stride + 3 <= lastWideTap {
+                        // The three channels side by side in one vector, in the same order of operations as the
+                        // scalar line below: the same floats, a third of the instructions.
+                        let p = rgb + (y0 * stride + x0 * 3)
+                        let w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy
+                        let sum = w00 * Self.tap(p) + w10 * Self.tap(p + 3) + w01 * Self.tap(p + stride) + w11 * Self.tap(p + stride + 3)
+                        (r, g, b) = (sum[0], sum[1], sum[2])
+                    } else if x0 >= 0, y0 >= 0, x0 + 1 < width, y0 + 1 < height {
                         let p = rgb + (y0 * stride + x0 * 3)
                         let w00 = (1 - fx) * (1 - fy), w10 = fx * (1 - fy), w01 = (1 - fx) * fy, w11 = fx * fy
                         r = w00 * Float(p[0]) + w10 * Float(p[3]) + w01 * Float(p[stride]) + w11 * Float(p[stride + 3])
@@ -92,6 +101,22 @@ public struct CropNormalizer: Sendable {
                 }
             }
         }
+    }
+
+    /// Four bytes from `p` as floats: a pixel's R, G, B and the next byte.
+    @inline(__always)
+    static func tap(_ p: UnsafePointer<UInt8>) -> SIMD4<Float> {
+        SIMD4<Float>(SIMD4<UInt8>(truncatingIfNeeded: SIMD4<UInt32>(repeating: UnsafeRawPointer(p).loadUnaligned(as: UInt32.self))
+            &>> SIMD4<UInt32>(0, 8, 16, 24)))
+    }
+
+    /// `value` rounded down, as `Int(value.rounded(.down))` but without a call to libm's `floor` for every
+    /// tap (a tenth of the sampling's time); values beyond ±2^52 (far outside any frame) come back clamped.
+    @inline(__always)
+    static func floor(_ value: Double) -> Int {
+        guard value > -4.5e15, value < 4.5e15 else { return value < 0 ? Int(-4.5e15) : Int(4.5e15) }
+        let truncated = Int(value)
+        return Double(truncated) > value ? truncated - 1 : truncated
     }
 
     /// Mirrors a filled tensor left to right in place, as flipping the cropped picture does.
