@@ -58,7 +58,9 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
     }
     api = candidate;
     OrtEnv *created = NULL;
-    if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "posepipe", &created), error, error_size) != 0) {
+    /* Fatal messages only: every error also comes back as a status, which posepipe reports as its one
+       line on stderr; the runtime's own log would print it a second time, over several lines. */
+    if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "posepipe", &created), error, error_size) != 0) {
         api = NULL;
         goto done;
     }
