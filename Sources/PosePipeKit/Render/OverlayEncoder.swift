@@ -84,15 +84,25 @@ public final class OverlayEncoder {
         }
         self.encoder = encoder
         videoIndex = stream.pointee.index
-        encoder.pointee.width = Int32(self.width)
-        encoder.pointee.height = Int32(self.height)
+        try configure(encoder, codec: codec, globalHeader: context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0)
+        avcodec_parameters_from_context(stream.pointee.codecpar, encoder)
+        stream.pointee.time_base = timeBase
+        addAudio(to: context, container: container)
+        try start(context)
+        complete = true
+    }
+
+    /// Sets up and opens the video encoder: 4:2:0 at the pictures' size in the input's time base.
+    private func configure(_ encoder: UnsafeMutablePointer<AVCodecContext>, codec: UnsafePointer<AVCodec>, globalHeader: Bool) throws {
+        encoder.pointee.width = Int32(width)
+        encoder.pointee.height = Int32(height)
         encoder.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         encoder.pointee.time_base = timeBase
-        if fps.isFinite && fps > 0 { encoder.pointee.framerate = av_d2q(fps, 100_000) }
+        if fps > 0 { encoder.pointee.framerate = av_d2q(fps, 100_000) }
         // swscale converts with BT.601 coefficients into limited range; say so to players.
         encoder.pointee.colorspace = AVCOL_SPC_SMPTE170M
         encoder.pointee.color_range = AVCOL_RANGE_MPEG
-        if context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
+        if globalHeader {
             encoder.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
         }
         if codecName == "libx264" {
@@ -103,40 +113,47 @@ public final class OverlayEncoder {
             encoder.pointee.flags |= Int32(AV_CODEC_FLAG_QSCALE)
             encoder.pointee.global_quality = 3 * 118
         }
-        var status = avcodec_open2(encoder, codec, nil)
-        guard status >= 0 else { throw failure("cannot open the \(codecName) encoder: \(FFmpegError.message(status))") }
-        avcodec_parameters_from_context(stream.pointee.codecpar, encoder)
-        stream.pointee.time_base = timeBase
+        let status = avcodec_open2(encoder, codec, nil)
+        guard status >= 0 else { throw unwritable("cannot open the \(codecName) encoder: \(FFmpegError.message(status))") }
+    }
 
-        if let audio = self.source?.audio {
-            if avformat_query_codec(context.pointee.oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1,
-               let audioStream = avformat_new_stream(context, nil) {
-                avcodec_parameters_copy(audioStream.pointee.codecpar, audio.parameters)
-                audioStream.pointee.codecpar.pointee.codec_tag = 0
-                audioStream.pointee.time_base = audio.timeBase
-                audioIndex = audioStream.pointee.index
-            } else {
-                let name = String(cString: avcodec_get_name(audio.parameters.pointee.codec_id))
-                warnings.append("audio left out: a \(String(cString: container.pointee.name)) file cannot hold \(name)")
-            }
+    /// A stream for the input's audio, copied as it is, when the container can hold its codec.
+    private func addAudio(to context: UnsafeMutablePointer<AVFormatContext>, container: UnsafePointer<AVOutputFormat>) {
+        guard let audio = source?.audio else { return }
+        if avformat_query_codec(context.pointee.oformat, audio.parameters.pointee.codec_id, FF_COMPLIANCE_NORMAL) == 1,
+           let audioStream = avformat_new_stream(context, nil) {
+            avcodec_parameters_copy(audioStream.pointee.codecpar, audio.parameters)
+            audioStream.pointee.codecpar.pointee.codec_tag = 0
+            audioStream.pointee.time_base = audio.timeBase
+            audioIndex = audioStream.pointee.index
+        } else {
+            let name = String(cString: avcodec_get_name(audio.parameters.pointee.codec_id))
+            warnings.append("audio left out: a \(String(cString: container.pointee.name)) file cannot hold \(name)")
         }
+    }
 
-        status = avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
-        guard status >= 0 else { throw failure(FFmpegError.message(status)) }
+    /// Opens the temporary file, writes the container's header, and makes the picture and the
+    /// RGB-to-YUV converter every frame reuses.
+    private func start(_ context: UnsafeMutablePointer<AVFormatContext>) throws {
+        var status = avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
+        guard status >= 0 else { throw unwritable(FFmpegError.message(status)) }
         status = avformat_write_header(context, nil)
-        guard status >= 0 else { throw failure(FFmpegError.message(status)) }
+        guard status >= 0 else { throw unwritable(FFmpegError.message(status)) }
         frame = av_frame_alloc()
         packet = av_packet_alloc()
-        guard let frame else { throw failure("out of memory") }
-        frame.pointee.width = Int32(self.width)
-        frame.pointee.height = Int32(self.height)
+        guard let frame else { throw unwritable("out of memory") }
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
         frame.pointee.format = AV_PIX_FMT_YUV420P.rawValue
         status = av_frame_get_buffer(frame, 0)
-        guard status >= 0 else { throw failure(FFmpegError.message(status)) }
-        scaler = sws_getContext(Int32(self.width), Int32(self.height), AV_PIX_FMT_RGB24, Int32(self.width), Int32(self.height),
+        guard status >= 0 else { throw unwritable(FFmpegError.message(status)) }
+        scaler = sws_getContext(Int32(width), Int32(height), AV_PIX_FMT_RGB24, Int32(width), Int32(height),
                                 AV_PIX_FMT_YUV420P, SWS_BILINEAR, nil, nil, nil)
-        guard scaler != nil else { throw failure("cannot convert RGB to YUV") }
-        complete = true
+        guard scaler != nil else { throw unwritable("cannot convert RGB to YUV") }
+    }
+
+    private func unwritable(_ reason: String) -> PosePipeError {
+        .outputUnwritable(path: path, reason: reason)
     }
 
     deinit {
