@@ -2,7 +2,7 @@
 /// tracking, which is what pipelines differ in. It has two halves, each a stage with a declared
 /// input and output:
 ///
-/// - look (`FrameLooking`): one frame → a `Sight`. Depends on no other frame, so `looks` workers
+/// - look (`FrameLooking`): one frame → a `Sight`. Depends on no other frame, so `lookers` workers
 ///   (one session each) run it ahead of frame order, in parallel.
 /// - follow (`PersonFollowing`): frames in order with their sights → each frame's people. Anything
 ///   that depends on earlier frames (crops that follow a person) lives here.
