@@ -43,14 +43,21 @@ struct BatchRun {
         var options = pipeline.options()
         options.threads = max(1, pipeline.threads / jobs)
         let mine = shard.select(catalog.clips)
-        let pipelines = try (0..<max(1, min(jobs, mine.count))).map { _ in
-            try PosePipeline(description: description, options: options)
+        let report: BatchReport
+        if mine.isEmpty {
+            // More shards than clips (16 tasks over 6 clips): a shard without one loads no model.
+            report = BatchReport(input: input, output: output, shard: shard, clips: [], notVideo: catalog.skipped,
+                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+        } else {
+            let pipelines = try (0..<min(jobs, mine.count)).map { _ in
+                try PosePipeline(description: description, options: options)
+            }
+            let runner = BatchRunner(layout: layout, pipelines: pipelines, overwrite: batch.overwrite,
+                                     angles: outputs.angleCalculator(for: description))
+            let console = BatchConsole(showProgress: !quiet && StandardError.isTerminal, total: mine.count, layout: layout)
+            report = runner.run(catalog, shard: shard, since: start, shouldStop: stop.check, observe: console.handle)
+            console.finish()
         }
-        let runner = BatchRunner(layout: layout, pipelines: pipelines, overwrite: batch.overwrite,
-                                 angles: outputs.angleCalculator(for: description))
-        let console = BatchConsole(showProgress: !quiet && StandardError.isTerminal, total: mine.count, layout: layout)
-        let report = runner.run(catalog, shard: shard, since: start, shouldStop: stop.check, observe: console.handle)
-        console.finish()
         StandardError.line("posepipe: \(stop.isRequested ? "interrupted: " : "")\(report.summary)")
         if let path = batch.report { try report.write(to: path) }
         if let code = stop.exitCode { throw ExitCode(code) }

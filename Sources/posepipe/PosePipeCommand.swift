@@ -17,6 +17,8 @@ struct PosePipeCommand: ParsableCommand {
               posepipe render clip.mp4 --tracks clip.jsonl -o overlay.mp4
               posepipe export clip.jsonl --format csv -o clip.csv
               posepipe plot clip.jsonl -o clip.svg
+              # where a folder run (sharded or not) stands
+              posepipe status clips/ -o tracks/
               # shell completions (bash; also zsh and fish)
               posepipe --generate-completion-script bash > /etc/bash_completion.d/posepipe
 
@@ -27,7 +29,7 @@ struct PosePipeCommand: ParsableCommand {
             folder failed or were left to another run (the others are done); 78 invalid pipeline description; 130 / 143 stopped by \
             SIGINT / SIGTERM (frames so far are written).
             """,
-        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self],
+        subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self, StatusCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

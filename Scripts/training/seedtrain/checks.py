@@ -21,7 +21,7 @@ def perfect_outputs(family, keypoints, clear):
         # sigma channels at a confident logit: decode reads x, y only for position
         return {family.output_names[-1]: np.concatenate([t["coords"], np.full((len(keypoints), 2), -4.0)], 1)}
     if family.name == "mspn":
-        last = sorted(k for k in t if k.startswith("s"))[-1]
+        last = f"s{family.stages - 1}u{family.units - 1}"
         return {family.output_names[-1]: t[last]}
     return {family.output_names[-1]: t["heatmaps"]}
 
@@ -40,10 +40,10 @@ def random_points(family, rng, count=1700):
 
 def heldout_chain(family):
     errors = []
-    for jsonl in sorted((teacher.DATA / "teacher/heldout").glob("*.jsonl")):
-        _, frames = teacher.read_teacher(jsonl)
-        for people in frames:
-            for box, kp, clear in people:
+    for clip in sorted((teacher.DATA / "clips/heldout").glob("*.mp4")):
+        for people, _ in teacher.read_teacher(clip):
+            for p in people:
+                box, kp, clear = p.box, p.keypoints, p.clear
                 center, scale = crops.box_center_scale(box, family.input_w, family.input_h)
                 matrix = crops.warp_matrix(center, scale, family.input_w, family.input_h)
                 local = crops.apply_affine(matrix, kp)

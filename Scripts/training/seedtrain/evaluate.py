@@ -43,22 +43,21 @@ def evaluate(name):
     teacher.prepare()
     views = {}
     all_errors, all_scores_clear = [], []
-    for jsonl in sorted((teacher.DATA / "teacher/heldout").glob("*.jsonl")):
-        _, frames = teacher.read_teacher(jsonl)
-        clip = teacher.DATA / "clips/heldout" / jsonl.name[: -len(".jsonl")]
+    for clip in sorted((teacher.DATA / "clips/heldout").glob("*.mp4")):
+        frames = teacher.read_teacher(clip)
         errors, persons = [], 0
         for index, frame in enumerate(teacher.decode_frames(clip)):
-            people = frames[index] if index < len(frames) else []
+            people = frames[index][0] if index < len(frames) else []
             if not people:
                 continue
-            points, scores = predict(session, family, frame, [p[0] for p in people])
-            for (box, kp, clear), pred, score in zip(people, points, scores):
-                size = np.sqrt(box[2] * box[3])
-                errors.extend((np.linalg.norm(pred - kp, axis=1)[clear] / size).tolist())
-                all_scores_clear.extend(score[clear].tolist())
+            points, scores = predict(session, family, frame, [p.box for p in people])
+            for p, pred, score in zip(people, points, scores):
+                size = np.sqrt(p.box[2] * p.box[3])
+                errors.extend((np.linalg.norm(pred - p.keypoints, axis=1)[p.clear] / size).tolist())
+                all_scores_clear.extend(score[p.clear].tolist())
                 persons += 1
         e = np.array(errors)
-        views[jsonl.name[: -len(".mp4.jsonl")]] = summary(e) | {"persons": persons}
+        views[clip.stem] = summary(e) | {"persons": persons}
         all_errors.extend(errors)
     result = {"views": views, "overall": summary(np.array(all_errors)) | {
         "persons": sum(v["persons"] for v in views.values()),

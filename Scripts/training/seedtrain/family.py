@@ -3,16 +3,43 @@
 A family module defines a subclass with its network (`build`), its release's input/output conventions
 and its training targets; train.py, export.py and evaluate.py work through this interface only.
 """
+import copy
 import math
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
+import cv2
 import numpy as np
 import torch
 
-from . import crops, decode, targets
+import keypoint_codecs as codecs
+
+from . import crops
 from .keypoints import FLIP_INDICES, NUM_KEYPOINTS
 
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Steps, batch and learning rate of one configuration. With milestones (fractions of the steps) the rate
+    is multiplied by gamma at each, as the papers' step schedules do; without, it follows a cosine to zero.
+    Both start with a linear warm-up."""
+    steps: int
+    batch: int
+    lr: float
+    validate_every: int = 250
+    warmup: int = 200
+    milestones: tuple = ()
+    gamma: float = 0.1
+
+    def lr_at(self, step, total):
+        if step < self.warmup:
+            return self.lr * (step + 1) / self.warmup
+        if self.milestones:
+            return self.lr * self.gamma ** sum(step >= m * total for m in self.milestones)
+        return 0.5 * self.lr * (1 + math.cos(math.pi * min(1.0, (step - self.warmup) / max(1, total - self.warmup))))
 
 
 class Family:
@@ -26,12 +53,43 @@ class Family:
     full_schedule = None
     output_names = ("output",)
 
+    # The optimiser of the paper's configuration ("adam", "adamw" or "rmsprop"); the shipped small models use
+    # Adam (AdamW for TFPose), which reaches a good model in far fewer steps at batch 16 on a CPU.
+    full = False                 # which configuration this instance describes (configured() makes the other)
+    full_optimiser = "adam"
+    small_optimiser = "adam"
+    weight_decay = 0.0
+
+    def configured(self, full):
+        """This family in the paper's configuration (full) or the shipped one: output names and training
+        targets depend on it (stacks, stages)."""
+        other = copy.copy(self)
+        other.full = full
+        return other
+
+    def schedule(self, full):
+        return self.full_schedule if full else self.small_schedule
+
+    def optimiser(self, parameters, lr, full):
+        kind = self.full_optimiser if full else self.small_optimiser
+        if kind == "rmsprop":
+            return torch.optim.RMSprop(parameters, lr=lr)
+        if kind == "adamw":
+            return torch.optim.AdamW(parameters, lr=lr, weight_decay=self.weight_decay)
+        return torch.optim.Adam(parameters, lr=lr)
+
     def build(self, full):
         raise NotImplementedError
 
     def targets(self, keypoints, clear):
         """Numpy targets for one augmented crop (keypoints in input pixel indices)."""
         raise NotImplementedError
+
+    def negative_targets(self):
+        """Targets for a crop without a person: every output says nobody is here."""
+        t = self.targets(np.zeros((NUM_KEYPOINTS, 2)), np.zeros(NUM_KEYPOINTS, bool))
+        t["weights"] = np.ones_like(t["weights"])
+        return t
 
     def loss(self, outputs, batch):
         raise NotImplementedError
@@ -64,14 +122,19 @@ class HeatmapFamily(Family):
     def stride(self):
         return self.input_w / self.heatmap_w
 
+    @property
+    def heatmap_codec(self):
+        sizes = ((self.input_w, self.input_h), (self.heatmap_w, self.heatmap_h))
+        if self.codec == "megvii":
+            return codecs.Megvii(*sizes)
+        return {"msra": codecs.MSRA, "newell": codecs.Newell}[self.codec](*sizes, self.sigma)
+
     def targets(self, keypoints, clear):
-        hm, w = targets.gaussian_heatmaps(keypoints, clear, self.heatmap_w, self.heatmap_h, self.stride,
-                                          self.codec, self.sigma)
+        hm, w = self.heatmap_codec.encode(keypoints, clear)
         return {"heatmaps": hm, "weights": w}
 
     def decode(self, named_outputs):
-        last = named_outputs[self.output_names[-1]]
-        return decode.DECODERS[self.codec](last, self.input_w, self.input_h)
+        return self.heatmap_codec.decode(named_outputs[self.output_names[-1]])
 
 
 class StackedHeatmapFamily(HeatmapFamily):
@@ -81,12 +144,15 @@ class StackedHeatmapFamily(HeatmapFamily):
     input_w, input_h = 256, 256
     heatmap_w, heatmap_h = 64, 64
     codec = "newell"
-    small_stacks = 2
-    full_schedule = (300000, 6, 2.5e-4)
+    small_stacks, full_stacks = 2, 8
+
+    @property
+    def stacks(self):
+        return self.full_stacks if self.full else self.small_stacks
 
     @property
     def output_names(self):
-        return tuple(f"stack{i + 1}" for i in range(self.small_stacks))
+        return tuple(f"stack{i + 1}" for i in range(self.stacks))
 
     def loss(self, outputs, batch):
         return sum(weighted_mse(o, batch["heatmaps"], batch["weights"]) for o in outputs) * 1000
@@ -101,12 +167,15 @@ def weighted_mse(pred, target, weights):
 
 class CropSampler:
     """Deterministic augmented crops: sample(step) depends only on (seed, step), so a resumed run sees the
-    same batches as an uninterrupted one."""
+    same batches as an uninterrupted one. Crops are drawn by their weight (cache.py): near-identical crops share
+    one crop's chance, crops without a person have an average person run's."""
 
-    def __init__(self, cache, family, seed, batch):
-        self.patches = np.load(cache / "patches.npy", mmap_mode="r")
-        labels = np.load(cache / "labels.npz")
+    def __init__(self, cache, family, seed, batch, split="train"):
+        self.patches = np.load(cache / f"{split}_patches.npy", mmap_mode="r")
+        labels = np.load(cache / f"{split}.npz")
         self.keypoints, self.clear, self.box_wh = labels["keypoints"], labels["clear"], labels["box_wh"]
+        self.person = labels["person"]
+        self.probability = labels["weight"] / labels["weight"].sum()
         self.family, self.seed, self.batch = family, seed, batch
         self.patch_size = self.patches.shape[1]
 
@@ -136,14 +205,37 @@ class CropSampler:
 
     def sample(self, step):
         rng = np.random.default_rng([self.seed, step])
-        index = rng.choice(len(self), self.batch, replace=False)
+        index = rng.choice(len(self), self.batch, replace=False, p=self.probability)
         images, batch_targets = [], []
         for i in index:
             image, kp, clear = self.crop(i, rng)
             images.append(image)
-            batch_targets.append(self.family.targets(kp, clear))
+            t = self.family.targets(kp, clear) if self.person[i] else self.family.negative_targets()
+            t["person"] = np.float32(self.person[i])
+            batch_targets.append(t)
         stacked = {k: torch.from_numpy(np.stack([t[k] for t in batch_targets])) for k in batch_targets[0]}
         return self.family.normalise(np.stack(images)), stacked
+
+
+class Prefetcher:
+    """Prepares the next batch on a second thread while the model trains on this one (OpenCV's warps and
+    most of NumPy release the GIL), so a step costs the model's time, not the model's plus the sampler's."""
+
+    def __init__(self, sampler, first_step):
+        cv2.setNumThreads(1)
+        self.sampler = sampler
+        self.pool = ThreadPoolExecutor(max_workers=1)
+        self.pending = self.pool.submit(sampler.sample, first_step)
+        self.step = first_step
+
+    def next(self):
+        batch = self.pending.result()
+        self.step += 1
+        self.pending = self.pool.submit(self.sampler.sample, self.step)
+        return batch
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def colour_jitter(image, rng):
@@ -161,9 +253,3 @@ def colour_jitter(image, rng):
             grey = (x @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
             x = (x - grey) * factor + grey
     return np.clip(x, 0, 255).astype(np.uint8)
-
-
-def cosine_lr(step, total, base, warmup=200):
-    if step < warmup:
-        return base * (step + 1) / warmup
-    return 0.5 * base * (1 + math.cos(math.pi * min(1.0, (step - warmup) / max(1, total - warmup))))

@@ -7,7 +7,7 @@ outside the graph); one output per stack, `stack1`...`stackN`, each [N,17,64,64]
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .family import StackedHeatmapFamily
+from .family import Schedule, StackedHeatmapFamily
 from .layers import heatmap_head
 
 
@@ -94,9 +94,12 @@ class StackedHourglass(nn.Module):
 class HourglassFamily(StackedHeatmapFamily):
     name = "hourglass"
     mean, std = (0.0, 0.0, 0.0), (255.0, 255.0, 255.0)
-    # Paper: 8 stacks of 256 features (Sec. 3, 'Training details': RMSprop 2.5e-4, batch 6). Here: 2 stacks
-    # of 48 features (stem 24), Adam; intermediate supervision on every stack as in the paper.
-    small_schedule = (1600, 8, 1e-3)
+    # Paper: 8 stacks of 256 features (Sec. 3, 'Training details': RMSprop 2.5e-4, batch 6, the rate dropped
+    # once by 10 when validation plateaus: here at 4/5 of the steps). Here: 2 stacks of 48 features (stem 24),
+    # Adam; intermediate supervision on every stack as in the paper.
+    small_schedule = Schedule(steps=2400, batch=16, lr=1e-3, validate_every=150)
+    full_schedule = Schedule(steps=300000, batch=6, lr=2.5e-4, milestones=(0.8,))
+    full_optimiser = "rmsprop"
 
     def build(self, full):
         if full:

@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .family import StackedHeatmapFamily
+from .family import Schedule, StackedHeatmapFamily
 from .hourglass import Residual, StackedHourglass, newell_stem
 from .layers import heatmap_head
 
@@ -138,9 +138,13 @@ class MultiContextAttention(StackedHourglass):
 class MCAFamily(StackedHeatmapFamily):
     name = "mca"
     mean, std = (127.5, 127.5, 127.5), (255.0, 255.0, 255.0)
-    # Paper: 8 stacks of 256 features, holistic attention in stacks 1-4 and part attention in 5-8. Here:
-    # 2 stacks of 32 features (stem 16): stack 1 holistic, stack 2 part attention; Adam.
-    small_schedule = (1600, 8, 1e-3)
+    # Paper: 8 stacks of 256 features, holistic attention in stacks 1-4 and part attention in 5-8, trained as
+    # Newell's hourglass (RMSprop 2.5e-4, batch 6; the authors' code builds on pose-hg-train); the step drop
+    # at 4/5 of the steps is posepipe's reading of 'dropped when validation plateaus'. Here: 2 stacks of 32
+    # features (stem 16): stack 1 holistic, stack 2 part attention; Adam.
+    small_schedule = Schedule(steps=1800, batch=16, lr=1e-3, validate_every=150)
+    full_schedule = Schedule(steps=300000, batch=6, lr=2.5e-4, milestones=(0.8,))
+    full_optimiser = "rmsprop"
 
     def build(self, full):
         if full:

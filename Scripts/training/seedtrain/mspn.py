@@ -11,8 +11,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import targets
-from .family import HeatmapFamily, weighted_mse
+import keypoint_codecs as codecs
+
+from .family import HeatmapFamily, Schedule, weighted_mse
 from .layers import Bottleneck, conv_bn, heatmap_head
 
 HEATMAP_PEAK = 255.0
@@ -115,29 +116,33 @@ class MSPNFamily(HeatmapFamily):
     name = "mspn"
     codec = "megvii"
     units = 4
-    small_stages = 2
-    # Paper: 4-stage MSPN with ResNet-50 units and 256-channel up paths, Adam 5e-4, batch 32. Here: 2 stages,
+    small_stages, full_stages = 2, 4
+    # Paper: 4-stage MSPN with ResNet-50 units and 256-channel up paths, Adam 5e-4, batch 32; the steps at
+    # 170 and 200 of 210 epochs are MMPose's MSPN schedule (the paper does not give its decay). Here: 2 stages,
     # one bottleneck per level (planes 8-16-32-64), 48-channel up paths, stem 32.
-    small_schedule = (2000, 8, 1e-3)
-    full_schedule = (200000, 32, 5e-4)
+    small_schedule = Schedule(steps=3000, batch=16, lr=1e-3, validate_every=150)
+    full_schedule = Schedule(steps=200000, batch=32, lr=5e-4, milestones=(170 / 210, 200 / 210))
+
+    @property
+    def stages(self):
+        return self.full_stages if self.full else self.small_stages
 
     @property
     def output_names(self):
-        return tuple(f"stage{i + 1}" for i in range(self.small_stages - 1)) + ("output",)
+        return tuple(f"stage{i + 1}" for i in range(self.stages - 1)) + ("output",)
 
     def build(self, full):
         if full:
-            return MSPN(stages=4)
+            return MSPN(stages=self.full_stages)
         return MSPN(stages=self.small_stages, planes=(8, 16, 32, 64), blocks=(1, 1, 1, 1), unit_channels=48, stem=32)
 
     def targets(self, keypoints, clear):
         """Sec. 3, 'Coarse-to-fine Supervision': per stage and unit a Gaussian from MegviiHeatmap's kernel
         ladder (sigma as cv2.GaussianBlur derives it from the kernel size), peak 255."""
-        out = {}
-        for s, kernels in enumerate(targets.megvii_kernels(self.small_stages, self.units)):
+        out, codec = {}, self.heatmap_codec
+        for s, kernels in enumerate(codecs.megvii_kernels(self.stages, self.units)):
             for u, k in enumerate(kernels):
-                hm, w = targets.gaussian_heatmaps(keypoints, clear, self.heatmap_w, self.heatmap_h, self.stride,
-                                                  self.codec, targets.opencv_sigma(k), HEATMAP_PEAK)
+                hm, w = codec.encode(keypoints, clear, kernel=k)
                 out[f"s{s}u{u}"] = hm
         out["weights"] = w
         return out

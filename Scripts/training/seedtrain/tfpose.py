@@ -14,13 +14,14 @@ keypoint is, so the decoder queries have something to attend to from the first s
 """
 import math
 
+import keypoint_codecs as codecs
+import numpy as np
 import torch
 import torch.nn as nn
 
-from .family import Family
+from .family import Family, Schedule
 from .keypoints import NUM_KEYPOINTS
 from .layers import BasicBlock, Bottleneck, conv_bn, heatmap_head
-from .targets import gaussian_heatmaps, regression_targets
 
 
 class SmallBackbone(nn.Sequential):
@@ -192,11 +193,14 @@ class TFPoseFamily(Family):
     heatmap_weight = 100.0      # brings the auxiliary MSE (~0.016 at the start) to the coordinate loss's scale
     attention_weight = 0.3      # the attention cross-entropy starts near log(192) = 5.3, its floor is ~2.8
     # Paper: ResNet-50, d 256, 6 encoder + 6 decoder layers, AdamW. Here: a small ResNet-style backbone
-    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192; 1000 steps, so that the cosine
-    # schedule ends inside a ~40-minute budget on this shared machine (the first run managed 45 steps a
-    # minute on a quiet one, far fewer when other jobs take the cores).
-    small_schedule = (1000, 8, 4e-4)
-    full_schedule = (300000, 32, 1e-4)
+    # to stride 16, d 96, 4 heads, 2 encoder + 3 decoder layers, FFN 192, a cosine schedule that validation
+    # may stop early.
+    small_schedule = Schedule(steps=3000, batch=16, lr=4e-4, validate_every=150)
+    # Paper: AdamW 1e-4, weight decay 1e-4 (DETR's setting, which TFPose follows); the drop by 10 at 2/3 of the
+    # steps is DETR's schedule, not stated in the TFPose paper.
+    full_schedule = Schedule(steps=300000, batch=32, lr=1e-4, milestones=(2 / 3,))
+    full_optimiser = small_optimiser = "adamw"
+    weight_decay = 1e-4
 
     def build(self, full):
         if full:
@@ -205,11 +209,19 @@ class TFPoseFamily(Family):
                       decoders=3, ffn=192, dropout=0.0, conditional=True)
 
     def targets(self, keypoints, clear):
-        coords, weights = regression_targets(keypoints, clear, self.input_w, self.input_h)
+        coords, weights = self.regression_codec.encode(keypoints, clear)
         # The auxiliary maps for the shipped model's stride 16 (the --full backbone's stride 32 is resized to).
-        maps, _ = gaussian_heatmaps(keypoints, clear, self.input_w // self.stride, self.input_h // self.stride,
-                                    self.stride, "msra", self.heatmap_sigma)
-        return {"coords": coords, "weights": weights, "heatmaps": maps}
+        auxiliary = codecs.MSRA((self.input_w, self.input_h), (self.input_w // self.stride, self.input_h // self.stride),
+                                self.heatmap_sigma)
+        maps, _ = auxiliary.encode(keypoints, clear)
+        return {"coords": coords, "weights": weights, "heatmaps": maps, "heatmap_weights": weights.copy()}
+
+    def negative_targets(self):
+        """No coordinates to learn; the auxiliary maps are empty everywhere, and the loss pushes every sigma up
+        (every score down)."""
+        t = self.targets(np.zeros((NUM_KEYPOINTS, 2)), np.zeros(NUM_KEYPOINTS, bool))
+        t["heatmap_weights"] = np.ones_like(t["heatmap_weights"])
+        return t
 
     def loss(self, outputs, batch):
         """The paper's L1 coordinate loss on every decoder layer; a Laplace negative log-likelihood for the
@@ -225,6 +237,12 @@ class TFPoseFamily(Family):
             sigma = torch.sigmoid(out[..., 2:]) + 1e-4
             nll = torch.log(sigma) + error.detach() / sigma
             total = total + ((error * 10 + nll * 0.1) * weights).sum() / denominator
+            # A crop without a person: sigma -> 1, so the score mean(1 - sigma) -> 0 (posepipe's addition:
+            # the paper's model is only ever shown people).
+            absent = 1.0 - batch["person"]
+            if absent.sum() > 0:
+                push = nn.functional.softplus(-out[..., 2:]).mean(dim=(1, 2))
+                total = total + (push * absent).sum() / absent.sum().clamp(min=1)
         total = total / len(layers)
         if heatmaps is not None:
             maps = batch["heatmaps"]
@@ -232,7 +250,7 @@ class TFPoseFamily(Family):
                 heatmaps = nn.functional.interpolate(heatmaps, size=maps.shape[-2:], mode="bilinear",
                                                      align_corners=False)
             per_joint = ((heatmaps - maps) ** 2).mean(dim=(2, 3))
-            total = total + self.heatmap_weight * (per_joint * batch["weights"]).mean()
+            total = total + self.heatmap_weight * (per_joint * batch["heatmap_weights"]).mean()
             # Each decoder layer's cross-attention should fall on its keypoint: cross-entropy against the
             # same Gaussians normalised to sum 1 (training only, posepipe's addition).
             if attentions[0] is not None and maps.shape[-2:] == heatmaps.shape[-2:]:
@@ -251,9 +269,12 @@ class TFPoseFamily(Family):
     def inference_parameters(self, model):
         return sum(p.numel() for n, p in model.named_parameters() if not n.startswith("training_heatmaps."))
 
+    @property
+    def regression_codec(self):
+        return codecs.Regression((self.input_w, self.input_h))
+
     def decode(self, named_outputs):
-        from .decode import regression
-        return regression(named_outputs["coords"], self.input_w, self.input_h)
+        return self.regression_codec.decode(named_outputs["coords"])
 
 
 FAMILY = TFPoseFamily()

@@ -59,15 +59,37 @@ final class ClipClaim {
             throw PosePipeError.outputUnwritable(path: path, reason: FileSystem.lastError)
         }
         defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            if errno == EWOULDBLOCK { return false }
-            throw PosePipeError.outputUnwritable(path: path, reason: FileSystem.lastError)
+        // `posepipe status` holds a shared lock for an instant to look: a few short tries tell that
+        // from a run, which holds its lock for the whole clip.
+        var tries = 0
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else { throw PosePipeError.outputUnwritable(path: path, reason: FileSystem.lastError) }
+            tries += 1
+            if tries == lockTries { return false }
+            usleep(lockRetryMicroseconds)
         }
         var found = stat()
         if fstat(descriptor, &found) == 0, let named = FileSystem.linkStatus(path), named.isSameFile(as: found) {
             OutputFiles.remove(path)
         }
         return true
+    }
+
+    static let lockTries = 8
+    static let lockRetryMicroseconds: UInt32 = 25_000
+
+    /// Whether a run holds `partial` now (nil when there is no such regular file). Looks with a
+    /// shared lock taken and dropped at once, never waiting; on NFS this sees other machines' locks
+    /// too, since Linux's client turns `flock` into a lock the server keeps.
+    static func isHeld(_ partial: String) -> Bool? {
+        let descriptor = FileName.withCString(partial) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var found = stat()
+        guard fstat(descriptor, &found) == 0, found.isRegularFile else { return nil }
+        guard flock(descriptor, LOCK_SH | LOCK_NB) == 0 else { return errno == EWOULDBLOCK }
+        flock(descriptor, LOCK_UN)
+        return false
     }
 
     /// A new locked file under the name `partial`; nil when another run's appeared there first.

