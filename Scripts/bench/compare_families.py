@@ -6,10 +6,12 @@ Per pipeline (blazepose and the five trained families): the pose model's input, 
 MatMul and Gemm nodes at batch 1), ms per crop in ONNX Runtime at one thread
 (median of RUNS runs after 5 warm-ups, one random input), frames/s of
 `posepipe CLIP --pipeline NAME --threads 1` (median of FPS_RUNS runs; the whole pipeline: decoding,
-detector, pose model, tracking, smoothing, output), and agreement with the teacher on the held-out views
-as the family's MODEL.md card measured it.
+detector, pose model, tracking, smoothing, output), agreement with the teacher on the held-out views
+as the family's MODEL.md card measured it (the model alone, on the teacher's boxes), and end to end
+(end_to_end.py: `posepipe VIEW --pipeline NAME` against `posepipe VIEW`, worst of the held-out views), and
+people per frame and ids on CLIP.
 
-Usage: compare_families.py POSEPIPE CLIP [NAME...]
+Usage: compare_families.py POSEPIPE CLIP HELDOUT_DIR [NAME...]
 Environment: RUNS (default 50), FPS_RUNS (default 3).
 """
 import json
@@ -24,6 +26,8 @@ import time
 import numpy as np
 import onnx
 import onnxruntime as ort
+
+import end_to_end
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NAMES = ("blazepose", "hrnet", "hourglass", "mspn", "mca", "tfpose")
@@ -111,7 +115,7 @@ def card(name):
     text = open(path).read()
     row = re.search(r"^\| all \| \d+ \| \d+ \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \| ([\d.]+) \|$", text, re.M)
     trained = re.search(r"^- Trained: (\d+) steps .*?, ([\d.]+) minutes", text, re.M)
-    total = re.search(r"batch \d+, (\d+) steps", text)
+    total = re.search(r"over (\d+) steps", text)
     if not row:
         return None
     steps = f"{trained.group(1)} of {total.group(1)} steps, {float(trained.group(2)):.0f} min" if trained and total else "?"
@@ -119,8 +123,10 @@ def card(name):
 
 
 def main():
-    posepipe, clip = sys.argv[1], sys.argv[2]
-    names = sys.argv[3:] or [n for n in NAMES if os.path.exists(os.path.join(ROOT, "Pipelines", n, "pipeline.json"))]
+    posepipe, clip, heldout = sys.argv[1], sys.argv[2], sys.argv[3]
+    views = sorted(os.path.join(heldout, v) for v in os.listdir(heldout) if v.endswith(".mp4"))
+    scratch = tempfile.mkdtemp(prefix="compare-families-")
+    names = sys.argv[4:] or [n for n in NAMES if os.path.exists(os.path.join(ROOT, "Pipelines", n, "pipeline.json"))]
     runs, fps_runs = int(os.environ.get("RUNS", 50)), int(os.environ.get("FPS_RUNS", 3))
     load_before = os.getloadavg()
     rows = []
@@ -134,22 +140,27 @@ def main():
         dims = [d for d in shape[1:] if isinstance(d, int)]
         size = f"{dims[1]}×{dims[2]}" if pose["input"].get("layout", "NCHW") == "NCHW" else f"{dims[0]}×{dims[1]}"
         quality = card(name)
+        whole = end_to_end.measure(posepipe, name, views, clip, scratch)
         print(f"{name}: {params} parameters, {2 * macs / 1e9:.3f} GFLOPs, "
-              f"{ms:.2f} ms/crop, {fps:.2f} frames/s over {frames} frames", file=sys.stderr, flush=True)
+              f"{ms:.2f} ms/crop, {fps:.2f} frames/s over {frames} frames; end to end {json.dumps(whole)}",
+              file=sys.stderr, flush=True)
         rows.append((name, size, pose["codec"]["type"], params, 2 * macs / 1e9, ms, fps,
-                     quality))
+                     quality, whole))
     load_after = os.getloadavg()
     print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores; "
           f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; ONNX Runtime {ort.__version__}; "
           f"ms per crop: median of {runs}, frames/s: median of {fps_runs} runs on {os.path.basename(clip)}.")
     print()
     print("| pipeline | input (h×w) | decoder | parameters | GFLOPs a crop | ms a crop (1 thread) | "
-          "frames/s (1 thread) | trained | held-out median error / box | PCK@0.05 | PCK@0.1 |")
+          "frames/s (1 thread) | trained | model alone: median error / box, PCK@0.05, PCK@0.1 | "
+          "end to end, worst view: PCK@0.05, PCK@0.1 | people a frame (ids) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
-    for name, size, decoder, params, gflops, ms, fps, quality in rows:
+    for name, size, decoder, params, gflops, ms, fps, quality, whole in rows:
         trained, median, pck05, pck10 = quality or ("— (the teacher)", "—", "—", "—")
+        worst = whole["worst"]
         print(f"| {name} | {size} | `{decoder}` | {params / 1e6:.2f} M | {gflops:.2f} | {ms:.1f} | {fps:.1f} | {trained} | "
-              f"{median} | {pck05} | {pck10} |")
+              f"{median}, {pck05}, {pck10} | {worst['pck05']:.3f}, {worst['pck10']:.3f} | "
+              f"{whole['crowd']['per_frame']:.2f} ({whole['crowd']['ids']}) |")
 
 
 if __name__ == "__main__":

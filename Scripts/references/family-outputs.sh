@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Writes Fixtures/codecs/family-FAMILY.json: each shipped family's real ONNX output for one real person
-# crop and its reference decode (Scripts/references/family_outputs.py). Run it again whenever a family's model
+# crop and its reference decode (Scripts/references/family_outputs.py: MMPose 1.3.2's own crop and codecs,
+# the hand-written decoders only for HRNet's joint guard and Newell's). Run it again whenever a family's model
 # changes: FamilyOutputDecodeTests compares the model's sha256 with the fixture's and says so.
 #   Scripts/references/family-outputs.sh [FAMILY...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# The same pinned venv as Scripts/references/mmpose-reference.sh (the crop rule comes from mmpose_reference.py).
-VENV="$ROOT/.venv-mmpose-ref"
-REQS=(numpy==2.2.6 opencv-python-headless==4.10.0.84 onnxruntime==1.31.1)
-"$ROOT/Scripts/lib/pinned-venv.sh" "$VENV" "${REQS[@]}"
+VENV="$ROOT/.venv-mmpose-real"
+"$ROOT/Scripts/references/mmpose-venv.sh" "$VENV"
+export NPY_DISABLE_CPU_FEATURES="AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX2 FMA3 F16C AVX"
+cd "$ROOT"
 "$VENV/bin/python" "$ROOT/Scripts/references/family_outputs.py" "$@"

@@ -3,13 +3,14 @@
 writes Fixtures/codecs/family-FAMILY.json for hrnet, hourglass, mca, mspn and tfpose.
 
 The crop: frame 0 of Fixtures/mmpose/person.mkv (a lossless one-person clip), the whole frame as the
-person box, cut by MMPose's box rule (Scripts/references/mmpose_reference.py) to the family's input and normalised
+person box, cut by MMPose 1.3.2's own GetBBoxCenterScale + TopdownAffine to the family's input and normalised
 as its Pipelines/FAMILY/pipeline.json says. The model runs in ONNX Runtime; the output the description
 decodes is stored as float16 (half the bytes; the reference decodes the float16 values, so nothing is
-lost for the comparison) and decoded by the published codec in Scripts/references/codec_reference.py.
+lost for the comparison) and decoded by MMPose's own codec (mmpose_references.py), or for HRNet's `joint`
+guard and Newell's decode, which no installable code has, by the hand-written ones in codec_reference.py.
 FamilyOutputDecodeTests decodes the same values with the codec posepipe builds from the pipeline.json.
 
-Usage: family_outputs.py [FAMILY...]  (numpy, opencv-python-headless, onnxruntime; made by
+Usage: family_outputs.py [FAMILY...]  (in .venv-mmpose-real with onnxruntime; made by
 `Scripts/references/family-outputs.sh`, which pins them). Rerun it whenever a family's ONNX model changes: the
 fixture records the model's sha256 and the test refuses a stale fixture.
 """
@@ -19,13 +20,13 @@ import json
 import os
 import sys
 
-import cv2
 import numpy as np
 import onnxruntime as ort
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import codec_reference as ref  # noqa: E402
-from mmpose_reference import bbox_xyxy2cs, fix_aspect_ratio, frames_rgb, warp_matrix  # noqa: E402
+import codec_reference as handwritten  # noqa: E402
+import mmpose_references as real  # noqa: E402
+from mmpose.datasets.transforms import GetBBoxCenterScale, TopdownAffine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FAMILIES = ("hrnet", "hourglass", "mca", "mspn", "tfpose")
@@ -44,21 +45,21 @@ def normalise(crop, spec):
 
 
 def reference_decode(codec, values, input_w, input_h):
-    """(x, y, score) per keypoint in input pixels by the published decode the codec names."""
+    """(x, y, score) per keypoint in input pixels by the decode the codec names."""
     kind = codec["type"]
     if kind == "msra" and codec.get("guard") == "joint":
-        _, coords, scores = ref.hrnet_decode(values, (input_w, input_h))
+        _, coords, scores = handwritten.hrnet_decode(values, (input_w, input_h))
     elif kind == "msra":
-        _, coords, scores = ref.mmpose_msra_decode(values, (input_w, input_h))
+        _, coords, scores = real.msra(values, (input_w, input_h))
     elif kind == "newell":
-        _, coords, scores = ref.newell_decode(values, input_w)
+        _, coords, scores = handwritten.newell_decode(values, input_w)
     elif kind == "megvii":
-        _, coords, scores = ref.mmpose_megvii_decode(values, (input_w, input_h), codec["kernel"])
+        _, coords, scores = real.megvii(values, (input_w, input_h), codec["kernel"])
     elif kind == "regression" and codec.get("format") == "rle" and codec.get("units") == "normalized":
-        coords, scores = ref.mmpose_regression_decode(values, (input_w, input_h))
+        coords, scores = real.regression(values, (input_w, input_h))
     else:
         raise SystemExit(f"family_outputs: no reference decode for codec {codec}")
-    return [[ref.num(c[0]), ref.num(c[1]), ref.num(s)] for c, s in zip(coords, scores)]
+    return [[real.num(c[0]), real.num(c[1]), real.num(s)] for c, s in zip(coords, scores)]
 
 
 def record(family, frame):
@@ -73,10 +74,9 @@ def record(family, frame):
     shape = next(o.shape for o in session.get_outputs() if o.name == output)
 
     h, w = frame.shape[:2]
-    center, scale = bbox_xyxy2cs(np.array([0, 0, w, h], np.float32), pose["crop"]["padding"])
-    scale = fix_aspect_ratio(scale, input_w / input_h)
-    crop = cv2.warpAffine(frame, warp_matrix(center, scale, (input_w, input_h)), (input_w, input_h),
-                          flags=cv2.INTER_LINEAR)
+    results = GetBBoxCenterScale(padding=pose["crop"]["padding"]).transform(
+        dict(img=frame.copy(), bbox=np.array([[0, 0, w, h]], np.float32)))
+    crop = TopdownAffine(input_size=(input_w, input_h)).transform(results)["img"]
     raw = session.run([output], {pose["input"]["name"]: normalise(crop, pose["input"])})[0][0]
     half = raw.astype("<f2")
     values = half.astype(np.float32)
@@ -86,7 +86,7 @@ def record(family, frame):
         digest = hashlib.sha256(f.read()).hexdigest()
     entry = {
         "family": family, "model": pose["model"], "model_sha256": digest,
-        "source": f"{VIDEO} frame 0, whole-frame box, MMPose box rule (padding {pose['crop']['padding']}), "
+        "source": f"{VIDEO} frame 0, whole-frame box, MMPose 1.3.2 TopdownAffine (padding {pose['crop']['padding']}), "
                   "ONNX Runtime " + ort.__version__,
         "codec": codec, "output": output, "shape": [1] + list(raw.shape), "input_width": input_w,
         "input_height": input_h, "float16le_base64": base64.b64encode(half.tobytes()).decode("ascii"),
@@ -101,7 +101,7 @@ def record(family, frame):
 
 def main():
     wanted = sys.argv[1:] or [f for f in FAMILIES if os.path.exists(os.path.join(ROOT, "Pipelines", f, "pipeline.json"))]
-    frame = frames_rgb(os.path.join(ROOT, VIDEO))[0]
+    frame = real.frames_rgb(os.path.join(ROOT, VIDEO))[0]
     for family in wanted:
         record(family, frame)
 

@@ -112,6 +112,22 @@ static size_t element_count(const int64_t *shape, size_t rank) {
     return count;
 }
 
+// Wraps the caller's input buffer as an OrtValue (no copy); 0 on success.
+static int wrap_input(pp_ort_session *s, const void *input, int input_type, const int64_t *input_shape, size_t input_rank,
+                      OrtValue **value, char *error, size_t error_size) {
+    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
+        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
+        return -1;
+    }
+    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
+    // ONNX Runtime never writes to an input, so dropping const here is sound.
+    return take_status(api->CreateTensorWithDataAsOrtValue(
+                           s->memory, (void *)input, input_bytes, input_shape, input_rank,
+                           input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
+                           value),
+                       error, error_size);
+}
+
 int pp_ort_run(pp_ort_session *s,
                const char *input_name, const void *input, int input_type,
                const int64_t *input_shape, size_t input_rank,
@@ -128,18 +144,7 @@ int pp_ort_run(pp_ort_session *s,
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};
     size_t created = 0;
-    if (input_type != PP_ORT_FLOAT && input_type != PP_ORT_UINT8) {
-        set_error(error, error_size, "", "input element type is neither float32 nor uint8");
-        return -1;
-    }
-    size_t input_bytes = element_count(input_shape, input_rank) * (input_type == PP_ORT_FLOAT ? sizeof(float) : 1);
-    // ONNX Runtime never writes to an input, so dropping const here is sound.
-    if (take_status(api->CreateTensorWithDataAsOrtValue(
-                        s->memory, (void *)input, input_bytes, input_shape, input_rank,
-                        input_type == PP_ORT_FLOAT ? ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT : ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8,
-                        &input_value),
-                    error, error_size) != 0)
-        goto done;
+    if (wrap_input(s, input, input_type, input_shape, input_rank, &input_value, error, error_size) != 0) goto done;
     const int64_t *shape = output_shapes;
     for (; created < output_count; created++) {
         size_t rank = output_ranks[created];
@@ -159,6 +164,85 @@ int pp_ort_run(pp_ort_session *s,
     result = 0;
 done:
     for (size_t i = 0; i < created; i++) api->ReleaseValue(outputs[i]);
+    if (input_value) api->ReleaseValue(input_value);
+    return result;
+}
+
+// Copies one ONNX Runtime-owned output into a malloc'ed float array.
+static int copy_value(const OrtValue *value, pp_ort_value *out, char *error, size_t error_size) {
+    OrtTensorTypeAndShapeInfo *info = NULL;
+    int result = -1;
+    if (take_status(api->GetTensorTypeAndShape(value, &info), error, error_size) != 0) return -1;
+    ONNXTensorElementDataType type = ONNX_TENSOR_ELEMENT_DATA_TYPE_UNDEFINED;
+    size_t rank = 0, count = 0;
+    if (take_status(api->GetTensorElementType(info, &type), error, error_size) != 0) goto done;
+    if (take_status(api->GetDimensionsCount(info, &rank), error, error_size) != 0) goto done;
+    if (rank > 8) {
+        set_error(error, error_size, "", "output rank above 8");
+        goto done;
+    }
+    if (take_status(api->GetDimensions(info, out->shape, rank), error, error_size) != 0) goto done;
+    if (take_status(api->GetTensorShapeElementCount(info, &count), error, error_size) != 0) goto done;
+    void *raw = NULL;
+    if (take_status(api->GetTensorMutableData((OrtValue *)value, &raw), error, error_size) != 0) goto done;
+    out->rank = rank;
+    out->count = count;
+    out->data = malloc((count ? count : 1) * sizeof(float));
+    if (out->data == NULL) {
+        set_error(error, error_size, "", "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++) {
+        switch (type) {
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT: out->data[i] = ((const float *)raw)[i]; break;
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64: out->data[i] = (float)((const int64_t *)raw)[i]; break;
+        case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32: out->data[i] = (float)((const int32_t *)raw)[i]; break;
+        default:
+            free(out->data);
+            out->data = NULL;
+            set_error(error, error_size, "", "output is neither float32 nor an integer type");
+            goto done;
+        }
+    }
+    result = 0;
+done:
+    api->ReleaseTensorTypeAndShapeInfo(info);
+    return result;
+}
+
+int pp_ort_run_sized(pp_ort_session *s,
+                     const char *input_name, const void *input, int input_type,
+                     const int64_t *input_shape, size_t input_rank,
+                     size_t output_count, const char *const *output_names,
+                     pp_ort_value *values, char *error, size_t error_size) {
+    enum { max_outputs = 8 };
+    if (output_count > max_outputs) {
+        set_error(error, error_size, "", "too many outputs requested");
+        return -1;
+    }
+    int result = -1;
+    OrtValue *input_value = NULL;
+    OrtValue *outputs[max_outputs] = {0};
+    memset(values, 0, output_count * sizeof *values);
+    if (wrap_input(s, input, input_type, input_shape, input_rank, &input_value, error, error_size) != 0) goto done;
+    const OrtValue *inputs[1] = {input_value};
+    const char *input_names[1] = {input_name};
+    if (take_status(api->Run(s->session, NULL, input_names, inputs, 1, output_names, output_count, outputs),
+                    error, error_size) != 0)
+        goto done;
+    for (size_t i = 0; i < output_count; i++) {
+        if (copy_value(outputs[i], &values[i], error, error_size) != 0) {
+            for (size_t j = 0; j < i; j++) {
+                free(values[j].data);
+                values[j].data = NULL;
+            }
+            goto done;
+        }
+    }
+    result = 0;
+done:
+    for (size_t i = 0; i < output_count; i++)
+        if (outputs[i]) api->ReleaseValue(outputs[i]);
     if (input_value) api->ReleaseValue(input_value);
     return result;
 }

@@ -17,6 +17,12 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Person detector: blazepose, efficientdet-lite0 or whole-frame (every frame is one person); `posepipe pipelines` lists them.", valueName: "name"))
     var detector: String?
 
+    @Option(name: .long, help: ArgumentHelp("Run the detector part on your own ONNX export of its convention (YOLOX or RTMDet as rtmlib runs them, EfficientDet-Lite0…); its input size is read from the file.", valueName: "file.onnx"))
+    var detectorModel: String?
+
+    @Option(name: .long, help: ArgumentHelp("Keypoint set of the model's output (coco-17, halpe-26, coco-wholebody-133…; default: the pipeline's, or the one whose count matches your --model).", valueName: "name"))
+    var keypoints: String?
+
     @Flag(name: .long, help: "Also run each crop mirrored and average the heatmaps, or the regressed coordinates (MMPose's flip test): steadier keypoints for twice the pose model's work.")
     var flipTest = false
 
@@ -78,43 +84,22 @@ struct PipelineArguments: ParsableArguments {
         guard (0...10).contains(smoothingLag) else { throw ValidationError("--smoothing-lag must be between 0 and 10 seconds") }
     }
 
-    /// The pipeline description with `--model` and `--detector` applied.
+    /// The pipeline description with `--model`, `--detector`, `--detector-model`, `--keypoints` and
+    /// `--flip-test` applied.
     func description() throws -> PipelineDescription {
         let loader = PipelineLoader()
-        var description = try loader.load(pipeline)
-        if description.pose == nil {
-            // A multi-person model is the detector and the pose model at once.
-            let given = [model.map { _ in "--model" }, detector.map { _ in "--detector" }, flipTest ? "--flip-test" : nil].compactMap { $0 }
-            if let option = given.first {
-                throw PosePipeError.badUsage("\(option): pipeline \(description.name) finds people and keypoints in one model run; it takes no per-person pose model, detector or flip test")
-            }
-            return description
-        }
-        if let model {
+        let description = try loader.load(pipeline)
+        for file in [model, detectorModel].compactMap({ $0 }) {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory) else {
-                throw PosePipeError.inputNotFound(path: model)
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                throw PosePipeError.inputNotFound(path: file)
             }
-            guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: model) else {
-                throw PosePipeError.inputUnreadable(path: model, reason: isDirectory.boolValue ? "a folder, not a model file" : "permission denied")
-            }
-            description.pose?.model = ModelReference(file: model, folder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            description.pose?.input.sizeFromModel = true
-        }
-        if let detector {
-            do {
-                description.detector = try loader.detector(named: detector)
-                guard description.detector.multiPose == nil else {
-                    throw DescriptionError(path: "", reason: "'\(detector)' finds keypoints too; run it as a pipeline of its own")
-                }
-            } catch let error as DescriptionError {
-                throw PosePipeError.badUsage("--detector: \(error.reason); choose one of \(loader.detectorNames().joined(separator: ", "))")
+            guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: file) else {
+                throw PosePipeError.inputUnreadable(path: file, reason: isDirectory.boolValue ? "a folder, not a model file" : "permission denied")
             }
         }
-        if flipTest, let pose = description.pose, pose.flipTest == nil {
-            description.pose?.flipTest = pose.flipSettings
-        }
-        return description
+        return try PipelineOverrides(model: model, detector: detector, detectorModel: detectorModel, keypoints: keypoints, flipTest: flipTest)
+            .apply(to: description, loader: loader)
     }
 
     func options(maxFrames: Int? = nil) -> PipelineOptions {

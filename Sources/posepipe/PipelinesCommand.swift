@@ -20,7 +20,7 @@ struct PipelinesCommand: ParsableCommand {
         for (name, file) in loader.available() {
             do {
                 let d = try loader.load(file.path)
-                let model = d.pose.map { $0.model?.file ?? "(yours: --model)" } ?? d.detector.multiPose.map { "\($0.model.file) (finds people too)" }
+                let model = d.pose.map { $0.model?.file ?? "(yours: --model)" } ?? d.detector.multiPose.map { "\($0.model?.file ?? "(yours: --model)") (finds people too)" }
                 rows.append([name, model ?? "-", "\(d.keypoints.name) (\(d.keypoints.count))",
                              d.detector.multiPose == nil ? d.detector.name : "(the pose model)", d.license ?? "-"])
             } catch let error as PosePipeError {

@@ -1,7 +1,8 @@
 import Foundation
 @testable import PosePipeKit
 
-/// The reference decodes recorded by Scripts/references/codec_reference.py in Fixtures/codecs/.
+/// The reference decodes in Fixtures/codecs/: MMPose 1.3.2's own (Scripts/references/mmpose_references.py), and
+/// the hand-written HRNet and Newell decodes that no package has (Scripts/references/codec_reference.py).
 enum CodecFixtures {
     static var folder: URL { Fixtures.folder.appendingPathComponent("codecs") }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// Each trained family's real output for one real person crop, decoded by the codec posepipe builds from
 /// the family's pipeline.json, equals the published reference decode of the same values
-/// (Scripts/references/family_outputs.py → Fixtures/codecs/family-FAMILY.json, decoded by Scripts/references/codec_reference.py).
+/// (Scripts/references/family_outputs.py → Fixtures/codecs/family-FAMILY.json, decoded by MMPose 1.3.2's own codecs, or the hand-written HRNet/Newell decodes where no package has them).
 /// Input pixels to 1e−4 px, scores to 1e−6 (the references keep MMPose's float32 arithmetic).
 @Suite struct FamilyOutputDecodeTests {
     struct Recorded: Decodable {
@@ -48,6 +48,9 @@ import Testing
         case .coordinates(let codec):
             decoded = codec.decode(values, keypointCount: description.keypoints.count, inputWidth: recorded.inputWidth,
                                    inputHeight: recorded.inputHeight)
+        case .simcc:
+            Issue.record("\(family) ships no SimCC model")
+            return
         }
         #expect(decoded.count == 17 && recorded.keypoints.count == 17)
         var pixels = Deviation(), scores = Deviation()

@@ -4,8 +4,8 @@ import Testing
 
 /// An MMPose-convention export (the shipped HRNet, exported with mmdeploy's names) run through
 /// `mmpose-topdown` with the whole-frame detector gives MMPose's own `inference_topdown`
-/// keypoints plus half a pixel, as `Scripts/references/mmpose_reference.py` computes them from MMPose's
-/// published formulas (OpenCV's warp, the MSRA decode, the back-transform).
+/// keypoints plus half a pixel, as MMPose 1.3.2 itself computes them (`Scripts/references/mmpose_references.py`:
+/// GetBBoxCenterScale + TopdownAffine, MSRAHeatmap.decode, TopdownPoseEstimator.add_pred_to_datasample).
 @Suite struct MMPoseConventionTests {
     struct Expected: Decodable {
         struct Frame: Decodable {
@@ -21,7 +21,7 @@ import Testing
         let model = Fixtures.root.appendingPathComponent("Pipelines/hrnet/hrnet.onnx")
         let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: Fixtures.folder.appendingPathComponent("mmpose/expected.json")))
         let sha = try Fixtures.sha256(of: model)
-        try #require(sha == expected.model_sha256, "hrnet.onnx changed: run Scripts/references/mmpose-reference.sh to remake the fixture")
+        try #require(sha == expected.model_sha256, "hrnet.onnx changed: run Scripts/references/real-references.sh to remake the fixture")
         let folder = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("tracks.jsonl")

@@ -31,7 +31,7 @@ private let sports2dMoveNet: Result<[FrameResult], PosePipeError> = Result {
         let part = try #require(d.detector.multiPose)
         #expect(d.pose == nil)
         #expect(d.keypoints.name == "coco-17")
-        #expect(part.model.file == "movenet.onnx")
+        #expect(part.model?.file == "movenet.onnx" && part.kind == .movenet)
         #expect(part.longSide == 256 && part.multiple == 32)
         #expect(part.scoreThreshold == 0.2)
         #expect(d.clearScore == 0.3)
@@ -48,7 +48,7 @@ private let sports2dMoveNet: Result<[FrameResult], PosePipeError> = Result {
         let message = invalidPipelineMessage {
             try describeMoveNet { $0["pose"] = ["model": "x.onnx"] }
         }
-        #expect(message?.contains("pose: a movenet detector finds the keypoints itself") == true, "\(message ?? "")")
+        #expect(message?.contains("pose: a multi-person detector (inline) finds the keypoints itself") == true, "\(message ?? "")")
     }
 
     @Test func aLongSideOffTheStrideIsRefused() throws {

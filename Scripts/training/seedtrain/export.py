@@ -44,11 +44,11 @@ def chosen_checkpoint(name, full):
     return best if best.exists() else directory / "checkpoint.pt"
 
 
-def export(name, checkpoint=None, full=False, out=None, images=None):
+def export(name, checkpoint=None, full=False, out=None, images=None, family=None):
     """Writes the ONNX model and checks it against PyTorch on `images` (normalised [4, 3, H, W]; default: four
-    augmented training crops)."""
+    augmented training crops). `family` overrides the family's own description (a test's smaller input)."""
     torch.set_num_threads(2)
-    family = load_family(name).configured(full)
+    family = family or load_family(name).configured(full)
     checkpoint = checkpoint or chosen_checkpoint(name, full)
     state = torch.load(checkpoint, map_location="cpu", weights_only=False)
     model = family.build(full)
@@ -82,7 +82,7 @@ def export(name, checkpoint=None, full=False, out=None, images=None):
         "onnx": os.path.relpath(path, teacher.REPO), "bytes": path.stat().st_size,
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "opset": OPSET,
         "parameters": int(family.inference_parameters(model)),
-        "macs": int(count_macs(model, family.input_w, family.input_h)),
+        "macs": int(count_macs(model, family.input_w, family.input_h)) if not full else None,
         "parameters_full": int(family.inference_parameters(family.build(True))) if not full else None,
         "step": state["step"], "total": state["total"], "seed": state["seed"], "batch": state["batch"],
         "lr": state["lr"], "minutes": state["seconds"] / 60, "crops": state.get("crops"),

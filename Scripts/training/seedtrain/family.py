@@ -167,15 +167,17 @@ def weighted_mse(pred, target, weights):
 
 class CropSampler:
     """Deterministic augmented crops: sample(step) depends only on (seed, step), so a resumed run sees the
-    same batches as an uninterrupted one. Crops are drawn by their weight (cache.py): near-identical crops share
-    one crop's chance, crops without a person have an average person run's."""
+    same batches as an uninterrupted one. Every clip gets the same share of the draws, whatever its length or
+    crowd (the athletics clip alone holds two thirds of the people); inside a clip, crops are drawn by their
+    weight (cache.py): near-identical crops share one crop's chance, crops without a person have an average
+    person run's."""
 
     def __init__(self, cache, family, seed, batch, split="train"):
         self.patches = np.load(cache / f"{split}_patches.npy", mmap_mode="r")
         labels = np.load(cache / f"{split}.npz")
         self.keypoints, self.clear, self.box_wh = labels["keypoints"], labels["clear"], labels["box_wh"]
         self.person = labels["person"]
-        self.probability = labels["weight"] / labels["weight"].sum()
+        self.probability = clip_balanced(labels["weight"], labels["clips"])
         self.family, self.seed, self.batch = family, seed, batch
         self.patch_size = self.patches.shape[1]
 
@@ -215,6 +217,16 @@ class CropSampler:
             batch_targets.append(t)
         stacked = {k: torch.from_numpy(np.stack([t[k] for t in batch_targets])) for k in batch_targets[0]}
         return self.family.normalise(np.stack(images)), stacked
+
+
+def clip_balanced(weights, clips):
+    """Draw probabilities: each clip's crops share 1 / (number of clips), in proportion to their weights."""
+    probability = np.zeros(len(weights), np.float64)
+    names = np.unique(clips)
+    for name in names:
+        mask = clips == name
+        probability[mask] = weights[mask] / weights[mask].sum() / len(names)
+    return probability
 
 
 class Prefetcher:

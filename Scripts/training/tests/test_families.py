@@ -1,6 +1,7 @@
 """Every family, at the shipped size and at its paper's configuration, builds, takes one training step on real
 crops, exports to ONNX that agrees with PyTorch, and its output decodes through the family's codec. The paper
-configurations' exports also run through posepipe itself (`--pipeline FAMILY --model FILE`)."""
+configurations (at half their input size: the papers' layers, a quarter of the arithmetic) also run through
+posepipe itself (`--pipeline FAMILY --model FILE`)."""
 import json
 import subprocess
 
@@ -16,8 +17,19 @@ from seedtrain.train import FAMILIES, load_family
 from conftest import CLIP, REPO
 
 
+def at_half_size(family):
+    """The paper's layers at half the input size (a quarter of the arithmetic), so that CI builds, trains,
+    exports and runs every paper configuration within minutes; posepipe reads the size from the model."""
+    family.input_w, family.input_h = family.input_w // 2, family.input_h // 2
+    if hasattr(family, "heatmap_w"):
+        family.heatmap_w, family.heatmap_h = family.heatmap_w // 2, family.heatmap_h // 2
+    return family
+
+
 def one_step(name, full, cache_dir):
     family = load_family(name).configured(full)
+    if full:
+        family = at_half_size(family)
     torch.manual_seed(0)
     model = family.build(full)
     optimiser = family.optimiser(model.parameters(), family.schedule(full).lr, full)
@@ -29,12 +41,12 @@ def one_step(name, full, cache_dir):
     return family, model, images, loss
 
 
-def exported(name, full, model, images, tmp_path):
+def exported(name, full, model, images, tmp_path, family):
     checkpoint = tmp_path / "checkpoint.pt"
     torch.save({"model": model.state_dict(), "step": 1, "total": 1, "seed": 0, "batch": 1, "lr": 1e-3,
                 "seconds": 0.0, "crops": 3}, checkpoint)
     out = tmp_path / f"{name}.onnx"
-    report = export(name, checkpoint, full, out, images=images)
+    report = export(name, checkpoint, full, out, images=images, family=family)
     return out, report
 
 
@@ -43,7 +55,7 @@ def test_shipped_configuration_trains_exports_and_decodes(name, tiny_cache, tmp_
     family, model, images, loss = one_step(name, False, tiny_cache)
     assert torch.isfinite(loss)
     assert sum(float(p.grad.abs().sum()) for p in model.parameters() if p.grad is not None) > 0
-    path, report = exported(name, False, model, images, tmp_path)
+    path, report = exported(name, False, model, images, tmp_path, family)
     assert [o["name"] for o in report["outputs"]] == list(family.output_names)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     outputs = session.run(None, {"input": images[:1].numpy()})
@@ -62,7 +74,7 @@ def pipeline_output(name):
 def test_paper_configuration_runs_end_to_end_in_posepipe(name, tiny_cache, tmp_path, posepipe):
     family, model, images, loss = one_step(name, True, tiny_cache)
     assert torch.isfinite(loss)
-    path, report = exported(name, True, model, images, tmp_path)
+    path, report = exported(name, True, model, images, tmp_path, family)
     names = [o["name"] for o in report["outputs"]]
     assert names == list(family.output_names)
     assert pipeline_output(name) in (None, names[-1])

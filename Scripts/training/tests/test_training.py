@@ -92,3 +92,13 @@ def test_every_family_target_decodes_back(name):
     bound = checks.random_points(family, np.random.default_rng(0), count=340)
     limit = 1e-3 if family.codec == "regression" else 0.25 + 1e-6
     assert bound <= limit and math.isfinite(bound)
+
+
+def test_every_clip_gets_the_same_share_of_the_draws():
+    from seedtrain.family import clip_balanced
+    weights = np.array([1.0, 1.0, 1.0, 0.5, 0.5, 2.0], np.float32)
+    clips = np.array(["crowd", "crowd", "crowd", "lab", "lab", "walk"])
+    p = clip_balanced(weights, clips)
+    assert p.sum() == pytest.approx(1.0)
+    assert [p[clips == c].sum() for c in ("crowd", "lab", "walk")] == pytest.approx([1 / 3] * 3)
+    assert p[3] == pytest.approx(p[4])

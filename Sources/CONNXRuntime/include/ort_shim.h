@@ -39,6 +39,24 @@ int pp_ort_run(pp_ort_session *session,
                const int64_t *output_shapes, const size_t *output_ranks,
                char *error, size_t error_size);
 
+/// One output whose shape is known only after the run: `data` holds `count` values (float32, or
+/// integer outputs converted to float) allocated with malloc, `shape` its `rank` dimensions.
+typedef struct {
+    float *data;
+    size_t count;
+    int64_t shape[8];
+    size_t rank;
+} pp_ort_value;
+
+/// Runs one input like `pp_ort_run`, letting ONNX Runtime size the outputs (detectors whose
+/// number of boxes changes from run to run). Fills `values[i]` for each output name; free
+/// each `values[i].data` with free(). Returns 0 on success, otherwise writes `error`.
+int pp_ort_run_sized(pp_ort_session *session,
+                     const char *input_name, const void *input, int input_type,
+                     const int64_t *input_shape, size_t input_rank,
+                     size_t output_count, const char *const *output_names,
+                     pp_ort_value *values, char *error, size_t error_size);
+
 /// How many inputs (`outputs` = 0) or outputs (`outputs` = 1) the model declares.
 size_t pp_ort_session_io_count(pp_ort_session *session, int outputs);
 

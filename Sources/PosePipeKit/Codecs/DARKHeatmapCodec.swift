@@ -29,7 +29,7 @@ public struct DARKHeatmapCodec: HeatmapCodec {
     func logMaps(_ heatmaps: Heatmaps) -> Heatmaps {
         let blurred = blur.modulated(heatmaps)
         let floor = Float(1e-10)
-        return Heatmaps(values: blurred.values.map { Float(log(Double(max($0, floor)))) },
+        return Heatmaps(values: blurred.values.map { float32Log(max($0, floor)) },
                         channels: blurred.channels, height: blurred.height, width: blurred.width, layout: .nchw)
     }
 

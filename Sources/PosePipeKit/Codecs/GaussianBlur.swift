@@ -77,22 +77,10 @@ public struct GaussianBlur: Sendable {
     public func blurred(_ plane: [Float], width: Int, height: Int) -> [Float] {
         let r = kernelSize / 2
         let k = weights
-        func at(_ row: [Float], _ x: Int) -> Float { x >= 0 && x < width ? row[x] : 0 }
-        var rows = [Float](repeating: 0, count: plane.count)
+        var rows: [Float] = []
+        rows.reserveCapacity(plane.count)
         for y in 0..<height {
-            let row = Array(plane[(y * width)..<((y + 1) * width)])
-            for x in 0..<width {
-                var s: Float
-                if kernelSize <= 5 {
-                    s = k[r + 1] * (at(row, x - 1) + at(row, x + 1))
-                    s = s.addingProduct(at(row, x), k[r])
-                    if kernelSize == 5 { s = s.addingProduct(at(row, x - 2) + at(row, x + 2), k[r + 2]) }
-                } else {
-                    s = 0
-                    for j in 0..<kernelSize { s = s.addingProduct(k[j], at(row, x + j - r)) }
-                }
-                rows[y * width + x] = s
-            }
+            rows += blurredRow(Array(plane[(y * width)..<((y + 1) * width)]))
         }
         func rowValue(_ x: Int, _ y: Int) -> Float { y >= 0 && y < height ? rows[y * width + x] : 0 }
         var out = [Float](repeating: 0, count: plane.count)
@@ -104,5 +92,24 @@ public struct GaussianBlur: Sendable {
             }
         }
         return out
+    }
+
+    /// The row pass alone on one row, with zeros outside it: `cv2.GaussianBlur(row, (k, 1), 0)`, as MMPose's
+    /// `gaussian_blur1d` runs it on SimCC vectors.
+    public func blurredRow(_ row: [Float]) -> [Float] {
+        let r = kernelSize / 2, k = weights, width = row.count
+        func at(_ x: Int) -> Float { x >= 0 && x < width ? row[x] : 0 }
+        return (0..<width).map { x in
+            var s: Float
+            if kernelSize <= 5 {
+                s = k[r + 1] * (at(x - 1) + at(x + 1))
+                s = s.addingProduct(at(x), k[r])
+                if kernelSize == 5 { s = s.addingProduct(at(x - 2) + at(x + 2), k[r + 2]) }
+            } else {
+                s = 0
+                for j in 0..<kernelSize { s = s.addingProduct(k[j], at(x + j - r)) }
+            }
+            return s
+        }
     }
 }

@@ -24,7 +24,7 @@ public struct UDPHeatmapCodec: HeatmapCodec {
 
     public func decode(_ heatmaps: Heatmaps, inputWidth: Int, inputHeight: Int) -> [Keypoint] {
         let blurred = blur.modulated(heatmaps)
-        let logs = blurred.values.map { Float(log(Double(min(max($0, Float(1e-3)), 50)))) }
+        let logs = blurred.values.map { float32Log(min(max($0, Float(1e-3)), 50)) }
         let padded = PaddedLogMaps(logs: logs, channels: heatmaps.channels, height: heatmaps.height,
                                    width: heatmaps.width)
         return (0..<heatmaps.channels).map { k in

@@ -24,11 +24,15 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
         case mediapipe(layout: TensorLayout, kernel: Int, minConfidence: Double, centre: MediaPipeHeatmapCodec.Centre, logits: Bool)
         /// Coordinates regressed directly (TFPose, MMPose `RegressionHead`/`RLEHead`, BlazePose).
         case regression(layout: CoordinateRegressionCodec.Layout, units: CoordinateRegressionCodec.Units, logits: Bool)
+        /// SimCC vectors (RTMPose): `output` holds x [N, K, W·r], `yOutput` y [N, K, H·r].
+        case simcc(yOutput: String, codec: SimCCCodec)
 
         /// Whether this scheme reads heatmaps (and so can be flip-tested by mirroring them).
         public var readsHeatmaps: Bool {
-            if case .regression = self { return false }
-            return true
+            switch self {
+            case .regression, .simcc: false
+            default: true
+            }
         }
     }
 
@@ -43,9 +47,10 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
         case guardRule = "guard"
         case valuesPerKeypoint = "values_per_keypoint"
         case scoreIndex = "score_index"
+        case yOutput = "y_output", splitRatio = "split_ratio", score, sigma
     }
 
-    static let types = ["msra", "newell", "megvii", "dark", "udp", "mediapipe", "regression"]
+    static let types = ["msra", "newell", "megvii", "dark", "udp", "mediapipe", "regression", "simcc"]
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -91,8 +96,25 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
             case let other: throw c.invalid(.units, "unknown units '\(other)' (normalized: 0…1 of the input, or pixels)")
             }
             scheme = .regression(layout: format, units: units, logits: try c.decode(Bool.self, forKey: .logits, default: false))
+        case "simcc":
+            scheme = try Self.simcc(c)
         default:
             throw c.unknownType(.type, type, known: Self.types)
         }
+    }
+
+    /// `simcc`: `y_output` (default `simcc_y`), `split_ratio` (2), `score` (`min`: MMPose's, `mean`: rtmlib's),
+    /// and `sigma` [x, y] for MMPose's DARK refinement (`use_dark`), whose blur kernels it sets.
+    private static func simcc(_ c: KeyedDecodingContainer<CodingKeys>) throws -> Scheme {
+        let sigma = try c.decodeIfPresent([Double].self, forKey: .sigma)
+        if let sigma, sigma.count != 2 || !sigma.allSatisfy({ (0.8...50).contains($0) }) {
+            throw c.invalid(.sigma, "must be two numbers [x, y] between 0.8 and 50 (the label's σ, e.g. [4.9, 5.66])")
+        }
+        guard let score = try c.decodeIfPresent(String.self, forKey: .score).map({ SimCCCodec.ScoreRule(rawValue: $0) }) ?? .min else {
+            throw c.invalid(.score, "must be min (MMPose's) or mean (rtmlib's)")
+        }
+        let codec = SimCCCodec(splitRatio: try c.decode(Double.self, forKey: .splitRatio, default: 2, where: Check.within(0.25...16)),
+                               score: score, dark: sigma.map { SimCCCodec.Dark(sigmaX: $0[0], sigmaY: $0[1]) })
+        return .simcc(yOutput: try c.decode(String.self, forKey: .yOutput, default: "simcc_y"), codec: codec)
     }
 }

@@ -10,6 +10,8 @@ public enum DetectorDescription: Sendable, Equatable {
     /// Every frame is one person box, the whole frame, as MMPose's `inference_topdown` does
     /// when it is given no boxes: for clips already cropped to one person.
     case wholeFrame
+    /// YOLOX or RTMDet as rtmlib runs them: letterboxed frame, end-to-end or raw-grid boxes.
+    case letterbox(LetterboxDetectorDescription)
     /// A multi-person pose model (MoveNet MultiPose): one run finds every person with their
     /// keypoints, so a pipeline with it has no `pose` part.
     case multiPose(MultiPoseDescription)
@@ -19,6 +21,7 @@ public enum DetectorDescription: Sendable, Equatable {
         switch self {
         case .blazepose(let d): d.name
         case .box(let d): d.name
+        case .letterbox(let d): d.name
         case .wholeFrame: "whole-frame"
         case .multiPose(let d): d.name
         }
@@ -29,7 +32,7 @@ public enum DetectorDescription: Sendable, Equatable {
         if case .multiPose(let d) = self { d } else { nil }
     }
 
-    static let types = ["blazepose", "box", "whole-frame", "movenet"]
+    static let types = ["blazepose", "box", "yolox", "rtmdet", "whole-frame", "movenet", "yolo-pose", "rtmo"]
 }
 
 /// A model file and the input it takes, with the folder its path is relative to.
@@ -57,8 +60,11 @@ extension DetectorDescription {
         switch type {
         case "blazepose": return .blazepose(try BlazePoseDetectorDescription(from: decoder, name: name, folder: folder))
         case "box": return .box(try BoxDetectorDescription(from: decoder, name: name, folder: folder))
+        case "yolox", "rtmdet":
+            return .letterbox(try LetterboxDetectorDescription(from: decoder, kind: .init(rawValue: type)!, name: name, folder: folder))
         case "whole-frame": return .wholeFrame
-        case "movenet": return .multiPose(try MultiPoseDescription(from: decoder, name: name, folder: folder))
+        case "movenet", "yolo-pose", "rtmo":
+            return .multiPose(try MultiPoseDescription(from: decoder, kind: .init(rawValue: type)!, name: name, folder: folder))
         default: throw c.unknownType(.type, type, known: types)
         }
     }

@@ -11,7 +11,8 @@ public struct KeypointSet: Sendable, Equatable, Decodable {
     public var count: Int { keypoints.count }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, keypoints, skeleton, flip
+        /// `source`: where the set's data was read from (a note for people; not decoded).
+        case name, keypoints, skeleton, flip, source
     }
 
     public init(name: String, keypoints: [String], skeleton: [[Int]], flip: [Int]) {

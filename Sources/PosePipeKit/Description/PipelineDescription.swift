@@ -21,6 +21,9 @@ public struct PipelineDescription: Sendable, Equatable {
     public var pose: PoseModelDescription?
     /// Folder the description was read from.
     public var folder: URL
+    /// Keypoint sets a user's export may have (`keypoint_choices`): the one whose count matches the model's
+    /// output is taken (`PipelineOverrides`); empty: always `keypoints`.
+    public var keypointChoices: [String] = []
 
     public init(name: String, summary: String?, license: String?, keypoints: KeypointSet, detector: DetectorDescription,
                 pose: PoseModelDescription?, folder: URL) {

@@ -87,7 +87,7 @@ public struct PipelineLoader: Sendable {
     }
 
     /// The named keypoint set.
-    func keypointSet(named name: String) throws -> KeypointSet {
+    public func keypointSet(named name: String) throws -> KeypointSet {
         let url = try part("keypoints/\(name).json", what: "keypoint set", name: name)
         do {
             return try JSONDecoder().decode(KeypointSet.self, from: read(url))
@@ -159,10 +159,11 @@ extension Decoder {
 
 /// The top level of `pipeline.json`.
 private struct PipelineFile: Decodable {
-    let description: PipelineDescription
+    var description: PipelineDescription
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case version, name, summary, license, keypoints, detector, pose
+        case keypointChoices = "keypoint_choices"
     }
 
     init(from decoder: any Decoder) throws {
@@ -192,13 +193,24 @@ private struct PipelineFile: Decodable {
         case (_?, false):
             pose = nil
         case (_?, true):
-            throw c.invalid(.pose, "a movenet detector finds the keypoints itself: leave pose out")
+            throw c.invalid(.pose, "a multi-person detector (\(detector.name)) finds the keypoints itself: leave pose out")
         }
-        description = PipelineDescription(
+        var description = PipelineDescription(
             name: try c.decode(String.self, forKey: .name) { $0.isEmpty ? "must not be empty" : nil },
             summary: try c.decodeIfPresent(String.self, forKey: .summary),
             license: try c.decodeIfPresent(String.self, forKey: .license),
             keypoints: keypoints, detector: detector, pose: pose, folder: context.folder)
+        description.keypointChoices = try c.decode([String].self, forKey: .keypointChoices, default: []) { names in
+            names.contains(keypoints.name) ? nil : "must list the pipeline's own keypoints '\(keypoints.name)' among the choices"
+        }
+        for name in description.keypointChoices {
+            do {
+                _ = try context.loader.keypointSet(named: name)
+            } catch let error as DescriptionError {
+                throw error.nested(in: CodingKeys.keypointChoices.stringValue)
+            }
+        }
+        self.description = description
     }
 }
 

@@ -151,6 +151,9 @@ extension PoseModelDescription {
         if regression?.hiddenPositions == true, case .regression = codec.scheme {
             throw c.invalid(.regression, "hidden_positions needs a heatmap codec (the codec already regresses positions)")
         }
+        if flipTest != nil, case .simcc = codec.scheme {
+            throw c.invalid(.flipTest, "posepipe has no flip test for SimCC vectors (rtmlib runs none either)")
+        }
         if flipTest != nil, !codec.scheme.readsHeatmaps {
             throw c.invalid(.flipTest, "the flip test averages heatmaps; this codec reads regressed coordinates")
         }

@@ -65,6 +65,9 @@ public final class ONNXModel: @unchecked Sendable {
         }
     }
 
+    /// The session, for runs defined in other files of this module.
+    func withSessionPointer<R>(_ body: (OpaquePointer) -> R) -> R { body(session) }
+
     deinit {
         pp_ort_session_close(session)
     }
@@ -110,7 +113,7 @@ public final class ONNXModel: @unchecked Sendable {
     }
 }
 
-private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
     let copies = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
     return body(copies.map { UnsafePointer($0) })

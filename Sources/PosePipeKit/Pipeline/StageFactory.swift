@@ -20,8 +20,9 @@ public struct StageFactory: Sendable {
             switch description.detector {
             case .blazepose(let part): return try BlazePoseDetector(part)
             case .box(let part): return try BoxDetector(part)
+            case .letterbox(let part): return try LetterboxDetector(part)
             case .wholeFrame: return WholeFrameDetector()
-            case .multiPose: throw PosePipeError.invalidPipeline("type: movenet finds people with their keypoints; it is no box detector")
+            case .multiPose(let part): throw PosePipeError.invalidPipeline("type: \(part.kind.rawValue) finds people with their keypoints; it is no box detector")
             }
         } catch PosePipeError.invalidPipeline(let message) {
             throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
@@ -34,6 +35,7 @@ public struct StageFactory: Sendable {
             throw PosePipeError.invalidPipeline("\(description.name): detector: \(description.detector.name) is no multi-person model")
         }
         do {
+            if part.kind != .movenet { return try LetterboxPoseEstimator(part, keypointCount: description.keypoints.count) }
             return try MoveNetEstimator(part, keypointCount: description.keypoints.count)
         } catch PosePipeError.invalidPipeline(let message) {
             throw PosePipeError.invalidPipeline("\(description.name): detector.\(message)")
@@ -51,7 +53,9 @@ public struct StageFactory: Sendable {
         // Outputs in run order: the codec's, then the presence and regression heads when described.
         let presenceIndex = pose.presence == nil ? nil : 1
         let regressionIndex = pose.regression == nil ? nil : 1 + (presenceIndex == nil ? 0 : 1)
-        let names = [pose.codec.output] + [pose.presence?.output, pose.regression?.output].compactMap { $0 }
+        var names = [pose.codec.output] + [pose.presence?.output, pose.regression?.output].compactMap { $0 }
+        // SimCC's y vectors come last, after every output the other parts index.
+        if case .simcc(let yOutput, _) = pose.codec.scheme { names.append(yOutput) }
         let model: ImageModel
         do {
             model = try ImageModel(path: file.path, input: pose.input, outputs: names)
@@ -60,7 +64,8 @@ public struct StageFactory: Sendable {
         }
         let input = model.input
         let decoder = PoseDecoder(
-            reader: try reader(for: model.outputs[0], scheme: pose.codec.scheme, file: URL(fileURLWithPath: file.path).lastPathComponent),
+            reader: try reader(for: model.outputs, scheme: pose.codec.scheme, file: URL(fileURLWithPath: file.path).lastPathComponent,
+                           inputWidth: input.width, inputHeight: input.height),
             keypointCount: description.keypoints.count, inputWidth: input.width, inputHeight: input.height,
             cropRule: cropRule(pose, inputWidth: input.width, inputHeight: input.height), clearScore: pose.clearScore,
             presence: try both(pose.presence, presenceIndex).map { try presenceReading($0, output: model.outputs[$1], index: $1) },
@@ -106,7 +111,10 @@ public struct StageFactory: Sendable {
         }
     }
 
-    private func reader(for output: ONNXModel.Output, scheme: CodecDescription.Scheme, file: String) throws -> PoseDecoder.Reader {
+    private func reader(for outputs: [ONNXModel.Output], scheme: CodecDescription.Scheme, file: String, inputWidth: Int, inputHeight: Int) throws
+        -> PoseDecoder.Reader
+    {
+        let output = outputs[0]
         let k = description.keypoints.count
         let shape = output.shape
         func need(_ ok: Bool, _ expected: String) throws {
@@ -128,6 +136,13 @@ public struct StageFactory: Sendable {
             case .flat(let values, _): try need(output.count >= k * values, "at least K × \(values) values")
             }
             return .coordinates(CoordinateRegressionCodec(layout: format, units: units, logits: logits))
+        case .simcc(_, let codec):
+            do {
+                return try codec.reader(x: output, y: outputs[outputs.count - 1], yIndex: outputs.count - 1, keypoints: description.keypoints,
+                                        inputWidth: inputWidth, inputHeight: inputHeight)
+            } catch let problem as SimCCCodec.ShapeProblem {
+                throw invalid("pose.codec: \(file): \(problem.reason)")
+            }
         }
     }
 
@@ -141,7 +156,7 @@ public struct StageFactory: Sendable {
         case .udp(_, let kernel): UDPHeatmapCodec(kernelSize: kernel)
         case .mediapipe(_, let kernel, let minConfidence, let centre, let logits):
             MediaPipeHeatmapCodec(kernelSize: kernel, minConfidence: Float(minConfidence), centre: centre, logits: logits)
-        case .regression: preconditionFailure("regression schemes read coordinates, not heatmaps")
+        case .regression, .simcc: preconditionFailure("regression and SimCC schemes read coordinates, not heatmaps")
         }
     }
 
@@ -166,7 +181,7 @@ extension CodecDescription.Scheme {
         switch self {
         case .msra(let layout, _, _), .newell(let layout), .megvii(let layout, _), .dark(let layout, _, _), .udp(let layout, _),
              .mediapipe(let layout, _, _, _, _): layout
-        case .regression: nil
+        case .regression, .simcc: nil
         }
     }
 }

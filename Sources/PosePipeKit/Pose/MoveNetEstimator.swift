@@ -20,9 +20,10 @@ public final class MoveNetEstimator: MultiPoseEstimating {
     /// `keypointCount`; a mismatch is `PosePipeError.invalidPipeline` naming the field.
     public init(_ description: MultiPoseDescription, keypointCount: Int, threads: Int = 1) throws {
         self.description = description
-        let model = try ONNXModel(path: description.model.path, threads: threads)
+        guard let path = description.model?.path else { throw PosePipeError.badUsage("\(description.name) ships no model: give yours with --model FILE.onnx") }
+        let model = try ONNXModel(path: path, threads: threads)
         self.model = model
-        let file = URL(fileURLWithPath: description.model.path).lastPathComponent
+        let file = URL(fileURLWithPath: path).lastPathComponent
         func named(_ list: [ONNXModel.TensorInfo], _ name: String?, _ key: String) throws -> ONNXModel.TensorInfo {
             let names = list.map(\.name).joined(separator: ", ")
             if let name {

@@ -10,6 +10,8 @@ public struct PoseDecoder: Sendable {
         /// Heatmaps of `shape` [1, K, H, W] (NCHW) or [1, H, W, K] (NHWC).
         case heatmaps(any HeatmapCodec, layout: TensorLayout, shape: [Int])
         case coordinates(CoordinateRegressionCodec)
+        /// SimCC vectors: x [1, K, xBins] is the codec's output, y [1, K, yBins] the output at `yOutput`.
+        case simcc(SimCCCodec, yOutput: Int, xBins: Int, yBins: Int)
     }
 
     /// Where the presence score is among the outputs, and how it is read.
@@ -111,7 +113,7 @@ public struct PoseDecoder: Sendable {
             let values = outputs[regression.output], stride = regression.valuesPerKeypoint
             regressed = (0..<(values.count / stride)).map { k in Point2(x: Double(values[k * stride]), y: Double(values[k * stride + 1])) }
         }
-        var keypoints = Array(codecKeypoints(outputs[0], mirrored: mirrored?[0], regressed: regressed).prefix(keypointCount)).map { k in
+        var keypoints = Array(codecKeypoints(outputs, mirrored: mirrored?[0], regressed: regressed).prefix(keypointCount)).map { k in
             let p = toFrame.apply(k.point)
             return Keypoint(x: p.x, y: p.y, score: k.score)
         }
@@ -142,7 +144,8 @@ public struct PoseDecoder: Sendable {
     }
 
     /// Keypoints in the codec's input coordinates, averaged with the mirrored crop's for a flip test.
-    private func codecKeypoints(_ values: [Float], mirrored: [Float]?, regressed: [Point2]) -> [Keypoint] {
+    private func codecKeypoints(_ outputs: [[Float]], mirrored: [Float]?, regressed: [Point2]) -> [Keypoint] {
+        let values = outputs[0]
         switch reader {
         case .heatmaps(let codec, let layout, let shape):
             let (channels, height, width) = layout == .nchw ? (shape[1], shape[2], shape[3]) : (shape[3], shape[1], shape[2])
@@ -159,6 +162,8 @@ public struct PoseDecoder: Sendable {
                                             inputWidth: inputWidth, inputHeight: inputHeight)
             }
             return codec.decode(values, keypointCount: keypointCount, inputWidth: inputWidth, inputHeight: inputHeight)
+        case .simcc(let codec, let yOutput, let xBins, let yBins):
+            return codec.decode(x: values, y: outputs[yOutput], keypointCount: keypointCount, xBins: xBins, yBins: yBins)
         }
     }
 }
