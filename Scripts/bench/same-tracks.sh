@@ -5,7 +5,7 @@
 # code and stderr byte for byte. Each binary runs in its own checkout, with that checkout's Pipelines/.
 #   Scripts/bench/same-tracks.sh [REV]        (ONLY=regex: only the runs whose name matches, e.g. ONLY=vtest)
 # REV is built in a temporary git worktree under .build-same-tracks/ (git-ignored, removed at the end); the
-# tracks are kept under out/same-tracks/{base,new}/. Exits 1 when any run differs. 135 runs a binary: long.
+# tracks are kept under out/same-tracks/{base,new}/. Exits 1 when any run differs. 183 runs a binary: long.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -26,17 +26,22 @@ echo "building $REV ($(git rev-parse --short "$REV")) and this checkout" >&2
 (cd "$BASE_TREE" && swift build -c release --product posepipe >&2)
 swift build -c release --product posepipe >&2
 
-# name|arguments after the input, for each fixture.
+# name|arguments after the input, for each fixture. Pipelines that ship no model run on the synthetic exports
+# the tests use (Fixtures/models/): their keypoints mean nothing, their composition is what is compared.
 runs() {
-    local p
-    for p in blazepose hrnet hourglass mspn mca tfpose movenet \
-             "mmpose-topdown --model Pipelines/hrnet/hrnet.onnx" \
-             "mmpose-topdown --model Pipelines/hrnet/hrnet.onnx --detector whole-frame"; do
-        local name
-        name=$(echo "$p" | sed 's/ --model [^ ]*//; s/ --detector /-/; s/ //g')
+    local pipeline name arguments threads
+    for pipeline in blazepose hrnet hourglass mspn mca tfpose movenet \
+        "mmpose-topdown|--pipeline mmpose-topdown --model Pipelines/hrnet/hrnet.onnx" \
+        "mmpose-topdown-whole-frame|--pipeline mmpose-topdown --model Pipelines/hrnet/hrnet.onnx --detector whole-frame" \
+        "rtmpose|--pipeline rtmpose --model Fixtures/models/rtmpose-synthetic.onnx" \
+        "rtmpose-yolox|--pipeline rtmpose --model Fixtures/models/rtmpose-synthetic.onnx --detector yolox --detector-model Fixtures/models/yolox-e2e-synthetic.onnx" \
+        "rtmo|--pipeline rtmo --model Fixtures/models/rtmo-synthetic.onnx" \
+        "yolo-pose|--pipeline yolo-pose --model Fixtures/models/yolo-pose-synthetic.onnx"; do
+        [[ "$pipeline" == *"|"* ]] || pipeline="$pipeline|--pipeline $pipeline"
+        name="${pipeline%%|*}" arguments="${pipeline#*|}"
         for threads in 1 2; do
-            echo "$name.t$threads|--pipeline $p --threads $threads"
-            echo "$name.t$threads.max1|--pipeline $p --threads $threads --max-people 1"
+            echo "$name.t$threads|$arguments --threads $threads"
+            echo "$name.t$threads.max1|$arguments --threads $threads --max-people 1"
         done
     done
     echo "blazepose.online|--smoothing online"
