@@ -12,6 +12,9 @@ Each decode is written from its published rule (read, not copied):
   guard), times the stride; score = the maximum.
 - Newell: pose-hg-train's getPreds + postprocess (src/util/eval.lua, src/util/pose.lua): argmax, a quarter
   cell toward the higher neighbour off the border, plus half a cell, times the stride.
+  These two are HAND-WRITTEN from reading the originals (neither is an installable package); they also write
+  the fixtures the Swift codecs are tested against (Scripts/references/codec_reference.py), so they keep the
+  originals' float32 arithmetic and index conventions.
 - Megvii: MMPose 1.3.2's MegviiHeatmap (mmpose/codecs/megvii_heatmap.py): max-preserving Gaussian blur,
   argmax, inside 1 < p < size - 1 a quarter step plus half a cell; score = max / 255 + 0.5.
 - Regression: MMPose's RLEHead layout (x, y in [0, 1] of the crop, two pre-sigmoid sigmas); score =
@@ -93,28 +96,57 @@ class HeatmapCodec:
 class MSRA(HeatmapCodec):
     """HRNet's rule: the Gaussian at u / stride (sub-pixel, unbiased), decoded with the joint guard."""
 
-    def decode(self, heatmaps):
-        _, h, w = heatmaps.shape
-        coords, scores = heatmap_maximum(heatmaps)
-        for j in range(len(coords)):
-            px, py = int(np.floor(coords[j, 0] + 0.5)), int(np.floor(coords[j, 1] + 0.5))
+    def decode_cells(self, heatmaps):
+        """HRNet's get_max_preds and the POST_PROCESS block of get_final_preds, in float32 as the original:
+        argmax (a map whose maximum is <= 0 gives cell (0, 0)), then a quarter cell toward the higher
+        neighbour on both axes when 1 < px < W - 1 and 1 < py < H - 1. Returns cells [K, 2] and maxima [K]."""
+        k, h, w = heatmaps.shape
+        flat = heatmaps.reshape(k, -1)
+        index, maxima = np.argmax(flat, 1), np.amax(flat, 1)
+        cells = np.stack([index % w, np.floor(index / w)], 1).astype(np.float32)
+        cells *= (maxima > 0.0).astype(np.float32)[:, None]
+        for j in range(k):
+            m = heatmaps[j]
+            px, py = int(math.floor(cells[j][0] + 0.5)), int(math.floor(cells[j][1] + 0.5))
             if 1 < px < w - 1 and 1 < py < h - 1:
-                coords[j] += quarter_step(heatmaps[j], px, py)
-        return coords * self.scale(), scores
+                cells[j] += np.sign(np.array([m[py][px + 1] - m[py][px - 1], m[py + 1][px] - m[py - 1][px]])) * 0.25
+        return cells, maxima
+
+    def decode(self, heatmaps):
+        cells, maxima = self.decode_cells(heatmaps)
+        return cells * self.scale(), maxima.astype(np.float64)
 
 
 class Newell(HeatmapCodec):
     """Newell's rule: the decoder adds half a cell, so the Gaussian sits at u / stride - 0.5."""
     centre_shift = -0.5
 
+    def decode_cells(self, heatmaps):
+        """pose-hg-train's getPreds (1-based argmax; a map whose maximum is <= 0 gives (1, 1)) and postprocess
+        (the score read at the prediction, a quarter step when 1 < p < res on both axes, then + 0.5), in
+        float32; returned 0-based with the half cell added: cells [K, 2] in heatmap units (cell i spans i to
+        i + 1), and scores.
+        Square maps only, as the release: getPreds divides the flat index by the height."""
+        k, h, w = heatmaps.shape
+        assert h == w, "Newell's decode is written for square maps"
+        flat = heatmaps.reshape(k, -1)
+        index1, maxima = np.argmax(flat, 1) + 1, np.amax(flat, 1)
+        preds = np.stack([(index1 - 1) % w + 1, np.floor((index1 - 1) / h) + 1], 1).astype(np.float32)
+        preds = (preds - 1) * (maxima > 0).astype(np.float32)[:, None] + 1
+        scores = np.zeros(k, dtype=np.float32)
+        for j in range(k):
+            m = heatmaps[j]
+            px, py = int(preds[j, 0]), int(preds[j, 1])
+            scores[j] = m[py - 1][px - 1]
+            if 1 < px < h and 1 < py < h:
+                preds[j] += np.sign(np.array([m[py - 1][px] - m[py - 1][px - 2], m[py][px - 1] - m[py - 2][px - 1]])) * 0.25
+        return preds + 0.5 - 1, scores
+
     def decode(self, heatmaps):
-        _, h, w = heatmaps.shape
-        coords, scores = heatmap_maximum(heatmaps)
-        for j in range(len(coords)):
-            px, py = int(coords[j, 0]), int(coords[j, 1])
-            if 0 < px < w - 1 and 0 < py < h - 1:
-                coords[j] += quarter_step(heatmaps[j], px, py)
-        return (coords + 0.5) * self.scale(), scores
+        """Input pixels: transformPreds then the crop's getTransform share centre and scale, so a prediction
+        p (1-based) lands at (p - 1) times input / output resolution."""
+        cells, scores = self.decode_cells(heatmaps)
+        return cells.astype(np.float64) * self.scale(), scores.astype(np.float64)
 
 
 class Megvii(HeatmapCodec):

@@ -3,9 +3,11 @@
 Fixtures/codecs/{hrnet,newell}.json. Every MMPose decode is written by MMPose itself (mmpose_references.py).
 
   HRNet's own repository (leoxiaobin/deep-high-resolution-net.pytorch) is not a package: its
-  lib/core/inference.py get_final_preds is re-written here from reading it.
+  lib/core/inference.py get_final_preds is re-written from reading it.
   Stacked Hourglass (princeton-vl/pose-hg-train) is Lua/Torch7: src/util/eval.lua getPreds and
-  src/util/pose.lua postprocess / src/util/img.lua getTransform are re-written here from reading them.
+  src/util/pose.lua postprocess / src/util/img.lua getTransform are re-written from reading them.
+  Both live in Scripts/lib/keypoint_codecs.py (MSRA.decode_cells, Newell.decode_cells), the Python side's one
+  copy of each codec, which training decodes with too; this file writes their fixtures.
   (MediaPipe's RefineLandmarksFromHeatmapCalculator is the third such decoder; its reference lives with the
   BlazePose footage tests.)
 
@@ -25,77 +27,21 @@ import numpy as np
 f32 = np.float32
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "Fixtures", "codecs")
+sys.path.insert(0, os.path.join(ROOT, "Scripts", "lib"))
+import keypoint_codecs as codecs  # noqa: E402  (the Python side's one copy of each codec)
 
 
-# HRNet: lib/core/inference.py get_max_preds + the POST_PROCESS block of get_final_preds. transform_preds
-# (lib/utils/transforms.py) and the input crop share one affine map up to the factor input/heatmap size,
-# so input coordinates are the heatmap coordinates times that factor.
 def hrnet_decode(hm, input_size):
-    K, H, W = hm.shape
-    flat = hm.reshape(K, -1)
-    idx = np.argmax(flat, 1)
-    vals = np.amax(flat, 1)
-    coords = np.tile(idx.reshape(K, 1), (1, 2)).astype(f32)
-    coords[:, 0] = coords[:, 0] % W
-    coords[:, 1] = np.floor(coords[:, 1] / W)
-    coords *= np.tile(np.greater(vals, 0.0).reshape(K, 1), (1, 2)).astype(f32)
-    for k in range(K):
-        m = hm[k]
-        px = int(math.floor(coords[k][0] + 0.5))
-        py = int(math.floor(coords[k][1] + 0.5))
-        if 1 < px < W - 1 and 1 < py < H - 1:
-            coords[k] += np.sign(np.array([m[py][px + 1] - m[py][px - 1], m[py + 1][px] - m[py - 1][px]])) * 0.25
-    return coords, coords * (np.array(input_size, dtype=np.float64) / (W, H)), vals
+    codec = codecs.MSRA(input_size, (hm.shape[2], hm.shape[1]))
+    cells, maxima = codec.decode_cells(hm)
+    return cells, cells * codec.scale(), maxima
 
 
-# Stacked Hourglass: pose-hg-train src/util/eval.lua getPreds (1-based argmax; max <= 0 -> (1, 1)) and
-# src/util/pose.lua postprocess (score read at the prediction, +-0.25 when 1 < p < outputRes, then +0.5).
-# Square maps only: getPreds divides the flat index by size(3) (the height) and postprocess tests both axes
-# against one outputRes, which is right only when H == W, as in the release (64x64).
 def newell_decode(hm, input_res):
-    K, H, W = hm.shape
-    assert H == W
-    res = H
-    flat = hm.reshape(K, -1)
-    idx1 = np.argmax(flat, 1) + 1  # torch.max index, 1-based
-    mx = np.amax(flat, 1)
-    preds = np.zeros((K, 2), dtype=f32)
-    preds[:, 0] = (idx1 - 1) % W + 1
-    preds[:, 1] = np.floor((idx1 - 1) / H) + 1
-    mask = (mx > 0).astype(f32)
-    preds = (preds - 1) * mask[:, None] + 1
-    scores = np.zeros(K, dtype=f32)
-    for k in range(K):
-        m = hm[k]
-        pX, pY = int(preds[k, 0]), int(preds[k, 1])
-        scores[k] = m[pY - 1][pX - 1]
-        if pX > 1 and pX < res and pY > 1 and pY < res:
-            diff = np.array([m[pY - 1][pX] - m[pY - 1][pX - 2], m[pY][pX - 1] - m[pY - 2][pX - 1]])
-            preds[k] += np.sign(diff) * 0.25
-    preds += 0.5
-    return preds, newell_to_input(preds, res, input_res), scores
+    codec = codecs.Newell((input_res, input_res), (hm.shape[2], hm.shape[1]))
+    cells, scores = codec.decode_cells(hm)
+    return cells + 1, codec.decode(hm)[0], scores
 
-
-def newell_transform(center, scale, res):
-    """src/util/img.lua getTransform (rotation 0): image -> a res x res crop of side 200 * scale."""
-    h = 200 * scale
-    return np.array([[res / h, 0, res * (-center[0] / h + 0.5)],
-                     [0, res / h, res * (-center[1] / h + 0.5)],
-                     [0, 0, 1]], dtype=np.float64)
-
-
-def newell_to_input(preds, output_res, input_res):
-    """transformPreds takes a prediction p to the image as inverse(getTransform(res=outputRes)) * (p - 1) (then
-    truncates and adds 1); crop() samples the input through getTransform(res=inputRes). Composing the two, with
-    any centre and scale, gives the input pixel coordinate of p (truncation left out: it is the image step)."""
-    center, scale = (123.0, 77.0), 1.7
-    to_image = np.linalg.inv(newell_transform(center, scale, output_res))
-    to_input = newell_transform(center, scale, input_res)
-    out = []
-    for p in preds.astype(np.float64):
-        q = to_input @ to_image @ np.array([p[0] - 1, p[1] - 1, 1.0])
-        out.append(q[:2])
-    return np.array(out)
 
 
 def num(v):
