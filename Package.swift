@@ -1,5 +1,12 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// The git revision `posepipe --version` names. Scripts/package/ sets it; other builds (swift build,
+// the tests) leave it out and say "unknown". An environment variable, not git run from here:
+// SwiftPM caches this manifest's result and would keep an old revision.
+let revision = String((ProcessInfo.processInfo.environment["POSEPIPE_REVISION"] ?? "")
+    .filter { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
 
 let package = Package(
     name: "posepipe",
@@ -25,6 +32,11 @@ let package = Package(
             cSettings: [.headerSearchPath("../../.deps/onnxruntime/include")],
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // Only the executable depends on it, so a new revision recompiles that target alone.
+        .target(
+            name: "CPosePipeBuild",
+            cSettings: [.define("POSEPIPE_REVISION", to: "\"\(revision)\"")]
+        ),
         .target(
             name: "PosePipeKit",
             dependencies: ["CFFmpeg", "CONNXRuntime"]
@@ -33,6 +45,7 @@ let package = Package(
             name: "posepipe",
             dependencies: [
                 "PosePipeKit",
+                "CPosePipeBuild",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what posepipe needs on Debian bookworm with Swift at /opt/swift; idempotent, and silent in ~0.2 s when all is in place (progress goes to stderr).
 # System, via apt: pkg-config, FFmpeg -dev libs, ffmpeg, python3 (+pip if missing, venv), ca-certificates, and the toolchain's own needs (binutils, libc6-dev, libgcc-12-dev, libncurses6, libcurl4, git).
-# Repo, in git-ignored .deps/onnxruntime/: lib/libonnxruntime.so{,.1,.1.31.1} from PyPI's onnxruntime 1.31.1 wheel; include/onnxruntime_c_api.h etc. (ORT_API_VERSION 21) from Debian trixie's libonnxruntime-dev, fetched with a private apt setup.
+# Repo, in git-ignored .deps/onnxruntime/: lib/libonnxruntime.so{,.1,.1.31.1}, LICENSE and ThirdPartyNotices.txt from PyPI's onnxruntime 1.31.1 wheel; include/onnxruntime_c_api.h etc. (ORT_API_VERSION 21) from Debian trixie's libonnxruntime-dev, fetched with a private apt setup.
+# --packaging also installs what Scripts/package/ needs: dpkg-dev (dpkg-shlibdeps) and mmdebstrap.
 set -euo pipefail
 
 # ---------------------------------------------------------------------------
@@ -11,6 +12,10 @@ ORT_VERSION="1.31.1"
 # sha256 of onnxruntime/capi/libonnxruntime.so.1.31.1 as shipped in the x86_64 manylinux_2_28 wheels
 # (identical in the cp311 and cp312 wheels, so the machine's python version does not matter).
 ORT_LIB_SHA256="fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3"
+# The wheel's onnxruntime/LICENSE (MIT) and onnxruntime/ThirdPartyNotices.txt, shipped with the
+# library by Scripts/package/.
+ORT_LICENSE_SHA256="2f07c72751aed99790b8a4869cf2311df85a860b22ded05fa22803587a48922c"
+ORT_NOTICES_SHA256="143764b952fdb1a7c69ce653bfba74a7744d6a8a573bfb73e235fba356c83de3"
 
 HDR_SUITE="trixie"
 HDR_PACKAGE="libonnxruntime-dev"
@@ -30,6 +35,9 @@ APT_PACKAGES=(pkg-config libavformat-dev libavcodec-dev libswscale-dev libavutil
               # libncurses6, swift-build/-test load libcurl4, linking needs binutils (ld.gold),
               # libc6-dev and libgcc-12-dev (crtbeginS.o, -lgcc); SwiftPM fetches with git.
               binutils libc6-dev libgcc-12-dev libncurses6 libcurl4 git)
+PACKAGING_APT_PACKAGES=(dpkg-dev mmdebstrap)
+if [ "${1:-}" = "--packaging" ]; then APT_PACKAGES+=("${PACKAGING_APT_PACKAGES[@]}"); shift; fi
+[ $# -eq 0 ] || { printf 'setup: error: unknown argument: %s (only --packaging)\n' "$1" >&2; exit 64; }
 
 # ---------------------------------------------------------------------------
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -67,7 +75,10 @@ ort_lib_ok() {
     [ -f "$ORT_LIB" ] \
         && [ "$(readlink "$ORT_DIR/lib/libonnxruntime.so.1" 2>/dev/null)" = "libonnxruntime.so.$ORT_VERSION" ] \
         && [ "$(readlink "$ORT_DIR/lib/libonnxruntime.so" 2>/dev/null)" = "libonnxruntime.so.1" ] \
-        && [ "$(sha256_of "$ORT_LIB")" = "$ORT_LIB_SHA256" ]
+        && [ "$(sha256_of "$ORT_LIB")" = "$ORT_LIB_SHA256" ] \
+        && [ -f "$ORT_DIR/LICENSE" ] && [ "$(sha256_of "$ORT_DIR/LICENSE")" = "$ORT_LICENSE_SHA256" ] \
+        && [ -f "$ORT_DIR/ThirdPartyNotices.txt" ] \
+        && [ "$(sha256_of "$ORT_DIR/ThirdPartyNotices.txt")" = "$ORT_NOTICES_SHA256" ]
 }
 
 ort_hdr_ok() { [ -f "$ORT_HDR" ] && [ "$(sha256_of "$ORT_HDR")" = "$HDR_SHA256" ]; }
@@ -122,13 +133,18 @@ ensure_ort_lib() {
     local whl; whl="$(find "$tmp/wheel" -name "onnxruntime-$ORT_VERSION-*.whl" | head -n1)"
     [ -n "$whl" ] || die "pip download produced no onnxruntime wheel"
 
-    python3 - "$whl" "onnxruntime/capi/libonnxruntime.so.$ORT_VERSION" "$tmp/libonnxruntime.so.$ORT_VERSION" <<'EOF'
-import shutil, sys, zipfile
-whl, member, dest = sys.argv[1:]
-with zipfile.ZipFile(whl) as z, z.open(member) as src, open(dest, "wb") as out:
-    shutil.copyfileobj(src, out)
+    python3 - "$whl" "$tmp" "onnxruntime/capi/libonnxruntime.so.$ORT_VERSION" \
+        onnxruntime/LICENSE onnxruntime/ThirdPartyNotices.txt <<'EOF'
+import os, shutil, sys, zipfile
+whl, dest, members = sys.argv[1], sys.argv[2], sys.argv[3:]
+with zipfile.ZipFile(whl) as z:
+    for member in members:
+        with z.open(member) as src, open(os.path.join(dest, os.path.basename(member)), "wb") as out:
+            shutil.copyfileobj(src, out)
 EOF
-    chmod 0644 "$tmp/libonnxruntime.so.$ORT_VERSION"
+    chmod 0644 "$tmp/libonnxruntime.so.$ORT_VERSION" "$tmp/LICENSE" "$tmp/ThirdPartyNotices.txt"
+    [ "$(sha256_of "$tmp/LICENSE")" = "$ORT_LICENSE_SHA256" ] || die "the wheel's onnxruntime/LICENSE is not the pinned one"
+    [ "$(sha256_of "$tmp/ThirdPartyNotices.txt")" = "$ORT_NOTICES_SHA256" ] || die "the wheel's ThirdPartyNotices.txt is not the pinned one"
     local got; got="$(sha256_of "$tmp/libonnxruntime.so.$ORT_VERSION")"
     [ "$got" = "$ORT_LIB_SHA256" ] || die "libonnxruntime.so.$ORT_VERSION sha256 is $got, expected $ORT_LIB_SHA256 (upstream artefact changed?)"
 
@@ -154,8 +170,9 @@ EOF
     mv -f "$tmp/libonnxruntime.so.$ORT_VERSION" "$ORT_LIB"
     ln -sfn "libonnxruntime.so.$ORT_VERSION" "$ORT_DIR/lib/libonnxruntime.so.1"
     ln -sfn "libonnxruntime.so.1" "$ORT_DIR/lib/libonnxruntime.so"
+    mv -f "$tmp/LICENSE" "$tmp/ThirdPartyNotices.txt" "$ORT_DIR/"
     ort_lib_ok || die "installed ONNX Runtime library does not pass its check"
-    log "installed ${ORT_LIB#"$ROOT"/} (+ .so.1, .so symlinks)"
+    log "installed ${ORT_LIB#"$ROOT"/} (+ .so.1, .so symlinks, LICENSE, ThirdPartyNotices.txt)"
 }
 
 # ---------------------------------------------------------------------------

@@ -21,5 +21,6 @@ mkdir -p .logs
 for family in "${families[@]}"; do
     echo "$(date -u +%FT%TZ) start $family"
     Scripts/training/train-seed.sh "$family" --minutes "$minutes" >> ".logs/seedtrain-$family.log" 2>&1
-    echo "$(date -u +%FT%TZ) end $family: exit $?"
+    status=$?
+    echo "$(date -u +%FT%TZ) end $family: exit $status"
 done

@@ -1,3 +1,5 @@
+// dladdr and Dl_info are GNU extensions in glibc.
+#define _GNU_SOURCE
 #include "ort_shim.h"
 
 #include <dlfcn.h>
@@ -15,6 +17,7 @@ struct pp_ort_session {
 
 static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
 static const OrtApi *api = NULL;
+static const OrtApiBase *api_base = NULL;
 static OrtEnv *env = NULL;
 
 static void set_error(char *error, size_t size, const char *prefix, const char *message) {
@@ -57,11 +60,13 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
         goto done;
     }
     api = candidate;
+    api_base = base;
     OrtEnv *created = NULL;
     /* Fatal messages only: every error also comes back as a status, which posepipe reports as its one
        line on stderr; the runtime's own log would print it a second time, over several lines. */
     if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "posepipe", &created), error, error_size) != 0) {
         api = NULL;
+        api_base = NULL;
         goto done;
     }
     env = created;
@@ -69,6 +74,18 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
 done:
     pthread_mutex_unlock(&init_lock);
     return result;
+}
+
+const char *pp_ort_version(void) {
+    return api_base ? api_base->GetVersionString() : "";
+}
+
+const char *pp_ort_library_path(void) {
+    // dladdr names the file the loader actually mapped: the path given to dlopen may have been
+    // a bare soname found through the loader's search path.
+    Dl_info info;
+    if (api_base == NULL || dladdr((const void *)api_base->GetVersionString, &info) == 0 || info.dli_fname == NULL) return "";
+    return info.dli_fname;
 }
 
 pp_ort_session *pp_ort_session_open(const char *model_path, int intra_op_threads,

@@ -33,5 +33,7 @@ struct PipelinesCommand: ParsableCommand {
                 .trimmingCharacters(in: .whitespaces))
         }
         print("detectors (--detector): \(loader.detectorNames().joined(separator: ", "))")
+        // Which folders were searched tells an install from a checkout (and shows POSEPIPE_PIPELINES).
+        print("from: \(loader.folders.map(\.path).joined(separator: ", "))")
     }
 }

@@ -19,6 +19,7 @@ struct PosePipeCommand: ParsableCommand {
               posepipe plot clip.jsonl -o clip.svg
               # where a folder run (sharded or not) stands
               posepipe status clips/ -o tracks/
+              posepipe --version        # versions of posepipe, FFmpeg and ONNX Runtime
               # shell completions (bash; also zsh and fish)
               posepipe --generate-completion-script bash > /etc/bash_completion.d/posepipe
 
@@ -32,6 +33,13 @@ struct PosePipeCommand: ParsableCommand {
         subcommands: [RunCommand.self, SnapshotCommand.self, PipelinesCommand.self, ExportCommand.self, RenderCommand.self, PlotCommand.self, StatusCommand.self],
         defaultSubcommand: RunCommand.self
     )
+
+    /// `posepipe --version` is answered before parsing: ArgumentParser's own flag prints a fixed
+    /// string, and this report loads ONNX Runtime, which no other command line should pay for.
+    static func main() {
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] { VersionReport.run() }
+        main(nil)
+    }
 }
 
 /// Runs `body`, turning posepipe's errors into one line on stderr and their documented exit code.

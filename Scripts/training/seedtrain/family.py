@@ -221,12 +221,14 @@ class CropSampler:
 
 def clip_balanced(weights, clips):
     """Draw probabilities: each clip's crops share 1 / (number of clips), in proportion to their weights."""
+    weights = np.asarray(weights, np.float64)
     probability = np.zeros(len(weights), np.float64)
     names = np.unique(clips)
     for name in names:
         mask = clips == name
         probability[mask] = weights[mask] / weights[mask].sum() / len(names)
-    return probability
+    # numpy's choice wants the sum within 1e-8 of 1: renormalise away the rounding of the per-clip sums.
+    return probability / probability.sum()
 
 
 class Prefetcher:

@@ -17,6 +17,13 @@ extern "C" {
 /// Returns 0 on success, otherwise writes a message into `error`.
 int pp_ort_init(const char *library_path, char *error, size_t error_size);
 
+/// The loaded library's version string (`1.31.1`); "" before a successful pp_ort_init.
+const char *pp_ort_version(void);
+
+/// The file the library was loaded from, as the dynamic loader resolved it; "" before a
+/// successful pp_ort_init.
+const char *pp_ort_library_path(void);
+
 typedef struct pp_ort_session pp_ort_session;
 
 /// Opens a model with its own intra-op thread count; NULL on failure with `error` filled.

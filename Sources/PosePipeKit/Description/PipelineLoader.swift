@@ -16,16 +16,15 @@ public struct PipelineLoader: Sendable {
         self.folders = folders ?? Self.defaultFolders()
     }
 
-    /// The folders of `POSEPIPE_PIPELINES`, then every `Pipelines/` above the executable and
-    /// the working directory.
-    public static func defaultFolders() -> [URL] {
+    /// The folders of `POSEPIPE_PIPELINES`, then the `Pipelines/` that ships with the executable
+    /// (`ResourceLocator`).
+    public static func defaultFolders(locator: ResourceLocator = ResourceLocator(),
+                                      environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
         var folders: [URL] = []
-        if let extra = ProcessInfo.processInfo.environment[searchPathVariable] {
+        if let extra = environment[searchPathVariable] {
             folders += extra.split(separator: ":").map { URL(fileURLWithPath: String($0)) }
         }
-        let manager = FileManager.default
-        folders += ResourceLocator.ancestors().map { $0.appendingPathComponent("Pipelines") }
-            .filter { manager.fileExists(atPath: $0.path) }
+        if let shipped = locator.pipelines { folders.append(shipped) }
         return folders
     }
 

@@ -1,9 +1,10 @@
 import CONNXRuntime
 import Foundation
 
-/// The process's ONNX Runtime, loaded once from the library Scripts/setup.sh fetched.
+/// The process's ONNX Runtime, loaded once: the library shipped beside the executable
+/// (`ResourceLocator`), or `$POSEPIPE_ONNXRUNTIME`.
 public enum ONNXRuntime {
-    /// Environment variable naming the shared library, for installs outside the checkout.
+    /// Environment variable naming the shared library, which then is the only one tried.
     public static let libraryVariable = "POSEPIPE_ONNXRUNTIME"
 
     /// Loads the runtime if needed; cheap after the first call.
@@ -19,14 +20,22 @@ public enum ONNXRuntime {
         throw PosePipeError.runtimeUnavailable(lastError)
     }
 
-    private static func libraryCandidates() -> [String] {
-        if let explicit = ProcessInfo.processInfo.environment[libraryVariable], !explicit.isEmpty {
+    /// The version of the loaded runtime (`1.31.1`) and the file it was loaded from; loads it first.
+    public static func loadedVersion() throws -> (version: String, library: String) {
+        try load()
+        return (String(cString: pp_ort_version()), String(cString: pp_ort_library_path()))
+    }
+
+    static func libraryCandidates(locator: ResourceLocator = ResourceLocator(),
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        if let explicit = environment[libraryVariable], !explicit.isEmpty {
             return [explicit]
         }
-        let relative = ".deps/onnxruntime/lib/libonnxruntime.so.1"
-        let found = ResourceLocator.ancestors().map { $0.appendingPathComponent(relative).path }
-            .filter { FileManager.default.fileExists(atPath: $0) }
+        var candidates: [String] = []
+        if let shipped = locator.onnxRuntimeLibrary?.path, FileManager.default.fileExists(atPath: shipped) {
+            candidates.append(shipped)
+        }
         // Last resort: a system-wide install the dynamic loader knows.
-        return found + ["libonnxruntime.so.1"]
+        return candidates + ["libonnxruntime.so.1"]
     }
 }
