@@ -62,7 +62,9 @@ int pp_ort_init(const char *library_path, char *error, size_t error_size) {
     api = candidate;
     api_base = base;
     OrtEnv *created = NULL;
-    if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_ERROR, "posepipe", &created), error, error_size) != 0) {
+    /* Fatal messages only: every error also comes back as a status, which posepipe reports as its one
+       line on stderr; the runtime's own log would print it a second time, over several lines. */
+    if (take_status(api->CreateEnv(ORT_LOGGING_LEVEL_FATAL, "posepipe", &created), error, error_size) != 0) {
         api = NULL;
         api_base = NULL;
         goto done;
@@ -143,6 +145,15 @@ static int wrap_input(pp_ort_session *s, const void *input, int input_type, cons
                        error, error_size);
 }
 
+/* A run fetches at most this many outputs (the arrays below are on the stack). */
+enum { max_outputs = 8 };
+
+static int too_many_outputs(size_t count, char *error, size_t error_size) {
+    if (count <= max_outputs) return 0;
+    set_error(error, error_size, "", "too many outputs requested");
+    return 1;
+}
+
 int pp_ort_run(pp_ort_session *s,
                const char *input_name, const void *input, int input_type,
                const int64_t *input_shape, size_t input_rank,
@@ -150,11 +161,7 @@ int pp_ort_run(pp_ort_session *s,
                float *const *output_data,
                const int64_t *output_shapes, const size_t *output_ranks,
                char *error, size_t error_size) {
-    enum { max_outputs = 8 };
-    if (output_count > max_outputs) {
-        set_error(error, error_size, "", "too many outputs requested");
-        return -1;
-    }
+    if (too_many_outputs(output_count, error, error_size)) return -1;
     int result = -1;
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};
@@ -230,11 +237,7 @@ int pp_ort_run_sized(pp_ort_session *s,
                      const int64_t *input_shape, size_t input_rank,
                      size_t output_count, const char *const *output_names,
                      pp_ort_value *values, char *error, size_t error_size) {
-    enum { max_outputs = 8 };
-    if (output_count > max_outputs) {
-        set_error(error, error_size, "", "too many outputs requested");
-        return -1;
-    }
+    if (too_many_outputs(output_count, error, error_size)) return -1;
     int result = -1;
     OrtValue *input_value = NULL;
     OrtValue *outputs[max_outputs] = {0};

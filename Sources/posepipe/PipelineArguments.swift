@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PosePipeKit
 
+extension Smoothing.Mode: ExpressibleByArgument {}
+
 /// Options shared by every command that runs the pipeline.
 struct PipelineArguments: ParsableArguments {
     // Values are parsed `.unconditional`ly: `--threads -1` is the value -1, which validate()
@@ -36,8 +38,8 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "Consecutive frames whose person crops all come from the frame before them and run concurrently; more than 1 delays each frame until its block is complete (1: each frame's crops come from the frame just before).")
     var frameBatch = 1
 
-    @Option(name: .long, help: ArgumentHelp("offline: smooth each keypoint with the frames before and after it (no lag; lines written --smoothing-lag later); online: One Euro filter (each line written at once); none: raw keypoints. Default: offline for files and inputs of known length, online for live streams.", valueName: "offline|online|none"))
-    var smoothing: String?
+    @Option(name: .long, help: ArgumentHelp("offline: smooth each keypoint with the frames before and after it (no lag; lines written --smoothing-lag later); online: One Euro filter (each line written at once); none: raw keypoints. Default: offline for files and inputs of known length, online for live streams.", valueName: "mode"))
+    var smoothing: Smoothing.Mode?
 
     @Option(name: .long, help: "Offline smoothing: frequency in Hz at which a keypoint's oscillation is halved (lower: smoother).")
     var offlineCutoff = FixedLagSmoother.defaultParameters.cutoff
@@ -75,11 +77,8 @@ struct PipelineArguments: ParsableArguments {
         guard minCutoff > 0, derivativeCutoff > 0, beta >= 0 else {
             throw ValidationError("--min-cutoff and --derivative-cutoff must be positive, --beta not negative")
         }
-        if let smoothing, Smoothing.Mode(rawValue: smoothing) == nil {
-            throw ValidationError("--smoothing must be offline, online or none")
-        }
-        if noSmoothing, let smoothing, smoothing != "none" {
-            throw ValidationError("--no-smoothing is --smoothing none; it cannot go with --smoothing \(smoothing)")
+        if noSmoothing, let smoothing, smoothing != Smoothing.Mode.none {
+            throw ValidationError("--no-smoothing is --smoothing none; it cannot go with --smoothing \(smoothing.rawValue)")
         }
         guard offlineCutoff > 0, offlineCutoff.isFinite else { throw ValidationError("--offline-cutoff must be positive") }
         guard (0...10).contains(smoothingLag) else { throw ValidationError("--smoothing-lag must be between 0 and 10 seconds") }
@@ -110,7 +109,7 @@ struct PipelineArguments: ParsableArguments {
     func options(maxFrames: Int? = nil) -> PipelineOptions {
         PipelineOptions(
             threads: threads,
-            smoothing: Smoothing(mode: noSmoothing ? Smoothing.Mode.none : smoothing.flatMap(Smoothing.Mode.init(rawValue:)),
+            smoothing: Smoothing(mode: noSmoothing ? Smoothing.Mode.none : smoothing,
                                  online: OneEuroFilter.Parameters(minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff),
                                  offline: FixedLagSmoother.Parameters(cutoff: offlineCutoff, lag: smoothingLag)),
             keepSides: !noSideRepair,

@@ -24,9 +24,11 @@ enum CLI {
     /// - Parameters:
     ///   - directory: its working directory (the test's own when nil).
     ///   - launcher: a command that runs it (`prlimit --fsize=N`), posepipe's path and arguments appended.
+    ///   - environment: variables set for it, on top of the test's own.
     static func run(_ arguments: [String], in directory: URL? = nil, launcher: [String] = [],
-                    stdin: FileHandle = FileHandle.nullDevice) throws -> Outcome {
+                    stdin: FileHandle = FileHandle.nullDevice, environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
         process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
         if let directory { process.currentDirectoryURL = directory }

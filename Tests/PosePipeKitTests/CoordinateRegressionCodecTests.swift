@@ -69,7 +69,7 @@ import Testing
         let (w, h) = (192, 256)
         let decoder = PoseDecoder(reader: .coordinates(codec), keypointCount: 2, inputWidth: w, inputHeight: h,
                                   cropRule: BoxCropRule(padding: 1.25, inputWidth: w, inputHeight: h), clearScore: 0.5,
-                                  presence: nil, regression: nil, flip: (indices: [1, 0], shift: true))
+                                  presence: nil, regression: nil, flip: PoseDecoder.FlipTest(indices: [1, 0], shift: true))
         let crop = RotatedRect(center: Point2(x: 300, y: 200), width: 150, height: 200)
         let plain: [Float] = [0.25, 0.5, -3, -3, 0.75, 0.125, -3, -3]
         // The mirrored crop sees each keypoint 0.02 of the crop further right once flipped back.

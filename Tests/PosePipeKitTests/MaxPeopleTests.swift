@@ -39,6 +39,7 @@ import Testing
         let people: [Person]
         let rule: BoxCropRule
         let runs = Mutex(0)
+        var cropRule: any CropRule { rule }
         init(_ people: [Person], rule: BoxCropRule) {
             self.people = people
             self.rule = rule
@@ -46,11 +47,15 @@ import Testing
         func estimate(in frame: VideoFrame, crop: RotatedRect) throws -> PoseEstimate? {
             runs.withLock { $0 += 1 }
             guard let person = people.first(where: { $0.visible(at: frame.index) && crop.contains($0.box().center) }) else { return nil }
-            return PoseEstimate(keypoints: person.keypoints(), presence: 0.9, nextCrop: rule.crop(following: person.keypoints(), points: nil))
+            return PoseEstimate(keypoints: person.keypoints(), presence: 0.9)
         }
     }
 
     let rule = BoxCropRule(padding: 1.25, inputWidth: 192, inputHeight: 256)
+
+    func frame(_ index: Int) -> VideoFrame {
+        VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
+    }
 
     /// Each frame's people's heights, the pose model's runs and the detector's, with detections deferred to the
     /// follower as the pipeline defers them under a limit (or not, to compare).
@@ -58,22 +63,14 @@ import Testing
         -> (heights: [[Double]], ids: Set<Int>, runs: Int, detections: Int) {
         let detector = Detector(people)
         let estimator = Estimator(people, rule: rule)
-        let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
-        let parts = PersonFollower.Parts(poses: PoseStage(estimators: [estimator]), fallbackDetector: detector, schedule: schedule,
-                                         cropRule: rule, newPerson: nil, clearScore: 0.5)
-        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off, maxPeople: maxPeople), online: nil)
+        var harness = FollowerHarness(detector: detector, estimators: [estimator], interval: 3, defers: defers ?? (maxPeople != nil),
+                                      maxPeople: maxPeople)
         var heights: [[Double]] = []
         var ids = Set<Int>()
         for index in 0..<frames {
-            let frame = VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
-            let detected = try FrameDetection.scheduled(tiles: schedule.scheduled(frame: index, width: 800, height: 400),
-                                                        defers: defers ?? (maxPeople != nil)) {
-                try detector.crops(in: frame, tiles: $0, rule: rule)
-            }
-            for result in try follower.process([(frame, detected)]) {
-                heights.append(result.people.map { ($0.box.height * 10).rounded() / 10 }.sorted())
-                ids.formUnion(result.people.map(\.id))
-            }
+            let people = try harness.step(frame(index))
+            heights.append(people.map { ($0.box.height * 10).rounded() / 10 }.sorted())
+            ids.formUnion(people.map(\.id))
         }
         return (heights, ids, estimator.runs.withLock { $0 }, detector.runs.withLock { $0 })
     }
@@ -140,14 +137,9 @@ import Testing
         }
         let people = [Person(x: 50, height: 120)]
         let estimator = Estimator(people, rule: rule)
-        let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
-        let parts = PersonFollower.Parts(poses: PoseStage(estimators: [estimator]), fallbackDetector: Phantom(people), schedule: schedule,
-                                         cropRule: rule, newPerson: nil, clearScore: 0.5)
-        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off, maxPeople: 1), online: nil)
+        var harness = FollowerHarness(detector: Phantom(people), estimators: [estimator], interval: 3, defers: true, maxPeople: 1)
         for index in 0..<4 {
-            let frame = VideoFrame(index: index, pts: Double(index) / 30, width: 800, height: 400, rgb: [UInt8](repeating: 0, count: 800 * 400 * 3))
-            let results = try follower.process([(frame, .none)])
-            #expect(results[0].people.count == 1, "frame \(index)")
+            #expect(try harness.step(frame(index)).count == 1, "frame \(index)")
         }
     }
 

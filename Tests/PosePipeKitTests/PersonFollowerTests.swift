@@ -40,11 +40,11 @@ import Testing
     struct SceneEstimator: PoseEstimating {
         let walkers: [Walker]
         let rule: BoxCropRule
+        var cropRule: any CropRule { rule }
 
         func estimate(in frame: VideoFrame, crop: RotatedRect) throws -> PoseEstimate? {
             guard let walker = walkers.first(where: { crop.contains($0.box(at: frame.index).center) }) else { return nil }
-            let keypoints = walker.keypoints(at: frame.index)
-            return PoseEstimate(keypoints: keypoints, presence: 0.9, nextCrop: rule.crop(following: keypoints, points: nil))
+            return PoseEstimate(keypoints: walker.keypoints(at: frame.index), presence: 0.9)
         }
     }
 
@@ -54,52 +54,43 @@ import Testing
         VideoFrame(index: index, pts: Double(index) / 30, width: 640, height: 360, rgb: [UInt8](repeating: 0, count: 640 * 360 * 3))
     }
 
-    /// Runs `frames` frames through a follower over `walkers`, detecting every `interval` frames.
+    /// Runs `frames` frames through a follower over `walkers`, detecting every `interval` frames;
+    /// each frame's people with their ids.
     func follow(_ walkers: [Walker], frames: Int, interval: Int, lanes: Int = 1,
-                newPerson: PoseModelDescription.NewPersonRule? = nil, follows: Bool = true) throws -> (results: [FrameResult], detector: SceneDetector) {
+                newPerson: PoseModelDescription.NewPersonRule? = nil, follows: Bool = true) throws -> (results: [[TrackedPerson]], detector: SceneDetector) {
         let detector = SceneDetector(walkers)
         let estimators = (0..<lanes).map { _ in SceneEstimator(walkers: walkers, rule: rule) as any PoseEstimating }
-        let schedule = DetectionSchedule(interval: interval, tiling: DetectionTiling(level: 0))
-        let parts = PersonFollower.Parts(poses: PoseStage(estimators: estimators), fallbackDetector: detector, schedule: schedule,
-                                         cropRule: rule, newPerson: newPerson, clearScore: 0.5, follows: follows)
-        var follower = PersonFollower(parts: parts, options: PipelineOptions(smoothing: .off), online: nil)
-        var results: [FrameResult] = []
-        for index in 0..<frames {
-            let f = frame(index)
-            let detected = try FrameDetection.scheduled(tiles: schedule.scheduled(frame: index, width: 640, height: 360), defers: false) {
-                try detector.crops(in: f, tiles: $0, rule: rule)
-            }
-            results += try follower.process([(f, detected)])
-        }
+        var harness = FollowerHarness(detector: detector, estimators: estimators, interval: interval, newPerson: newPerson, follows: follows)
+        let results = try (0..<frames).map { try harness.step(frame($0)) }
         return (results, detector)
     }
 
     @Test func aPersonIsFollowedBetweenDetectionsWithOneId() throws {
         let walker = Walker(x0: 100, speed: 4)
         let (results, detector) = try follow([walker], frames: 12, interval: 5)
-        #expect(results.map { $0.people.count } == Array(repeating: 1, count: 12))
-        #expect(Set(results.flatMap { $0.people.map(\.id) }) == [1])
-        #expect(results[11].people[0].keypoints == walker.keypoints(at: 11))
+        #expect(results.map { $0.count } == Array(repeating: 1, count: 12))
+        #expect(Set(results.flatMap { $0.map(\.id) }) == [1])
+        #expect(results[11][0].keypoints == walker.keypoints(at: 11))
         #expect(detector.calls.withLock { $0 } == [0, 5, 10], "only the scheduled detections ran")
     }
 
     @Test func withNobodyFollowedTheDetectorRunsOnEveryFrame() throws {
         let (results, detector) = try follow([], frames: 4, interval: 5)
-        #expect(results.allSatisfy { $0.people.isEmpty })
+        #expect(results.allSatisfy { $0.isEmpty })
         #expect(detector.calls.withLock { $0 } == [0, 1, 2, 3])
     }
 
     @Test func aDetectionOfSomeoneFollowedAddsNoSecondPerson() throws {
         let (results, _) = try follow([Walker(x0: 100, speed: 2), Walker(x0: 400, speed: -3)], frames: 10, interval: 1)
-        #expect(results.allSatisfy { $0.people.count == 2 })
-        #expect(Set(results.flatMap { $0.people.map(\.id) }) == [1, 2])
+        #expect(results.allSatisfy { $0.count == 2 })
+        #expect(Set(results.flatMap { $0.map(\.id) }) == [1, 2])
     }
 
     @Test func aFreshDetectionWithoutATorsoStartsNoTrack() throws {
         let rule = PoseModelDescription.NewPersonRule(anchors: [2, 3], minClear: 1, minScore: 0.5)
         let (results, _) = try follow([Walker(x0: 100, speed: 0), Walker(x0: 400, speed: 0, torso: false)],
                                       frames: 3, interval: 1, newPerson: rule)
-        #expect(results.allSatisfy { $0.people.count == 1 && $0.people[0].keypoints[0].x == 100 })
+        #expect(results.allSatisfy { $0.count == 1 && $0[0].keypoints[0].x == 100 })
     }
 
     @Test func withoutFollowingEachFramesCropIsItsDetections() throws {
@@ -107,16 +98,16 @@ import Testing
         let walker = Walker(x0: 0, speed: 60)
         let followed = try follow([walker], frames: 6, interval: 5).results
         let detected = try follow([walker], frames: 6, interval: 1, follows: false)
-        #expect(detected.results.allSatisfy { $0.people.count == 1 })
+        #expect(detected.results.allSatisfy { $0.count == 1 })
         #expect(detected.detector.calls.withLock { $0 } == Array(0..<6))
-        #expect(followed.contains { $0.people.isEmpty }, "the followed crop falls behind at 60 px a frame")
+        #expect(followed.contains { $0.isEmpty }, "the followed crop falls behind at 60 px a frame")
     }
 
     @Test func resultsDoNotDependOnHowManyLanesRunThePoses() throws {
         let walkers = [Walker(x0: 50, speed: 3), Walker(x0: 250, speed: 1), Walker(x0: 500, speed: -2)]
         let one = try follow(walkers, frames: 9, interval: 3, lanes: 1).results
         let three = try follow(walkers, frames: 9, interval: 3, lanes: 3).results
-        #expect(one.map { $0.people.map(\.id) } == three.map { $0.people.map(\.id) })
-        #expect(one.map { $0.people.map(\.keypoints) } == three.map { $0.people.map(\.keypoints) })
+        #expect(one.map { $0.map(\.id) } == three.map { $0.map(\.id) })
+        #expect(one.map { $0.map(\.keypoints) } == three.map { $0.map(\.keypoints) })
     }
 }

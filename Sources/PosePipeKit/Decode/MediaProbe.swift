@@ -43,7 +43,7 @@ public enum MediaProbe {
         for index in 0..<Int(context.pointee.nb_streams) {
             guard let stream = context.pointee.streams[index],
                   stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO else { continue }
-            if VideoDecoder.isCoverArt(stream) {
+            if FFmpegInput.isCoverArt(stream) {
                 sawCoverArt = true
                 continue
             }

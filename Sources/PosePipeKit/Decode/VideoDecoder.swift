@@ -19,15 +19,15 @@ public final class VideoDecoder: @unchecked Sendable {
     public private(set) var partialFrameBytes: Int?
     /// True once every frame of the input was returned (false after a stop request).
     public private(set) var reachedEnd = false
-    /// Frames dropped because they came in a pixel format swscale cannot convert, and that format.
-    public private(set) var unconvertibleFrames = 0
-    private var unconvertibleFormat = ""
+    /// Frames dropped because they came in a pixel format swscale cannot convert.
+    public var unconvertibleFrames: Int { converter.unconvertible }
+    private var unconvertibleFormat: String { converter.unconvertibleFormat }
 
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var frame: UnsafeMutablePointer<AVFrame>?
-    private var scaler: OpaquePointer?
+    private let converter = RGBConverter()
     private let streamIndex: Int32
     private let timeBase: Double
     private let frameStep: Double
@@ -61,7 +61,7 @@ public final class VideoDecoder: @unchecked Sendable {
         self.raw = raw
         interrupt = InputInterrupt(shouldStop)
         standardInput = location == .standardInput ? try StandardInputIO(interrupt: interrupt) : nil
-        format = try Self.open(location, source: source, raw: raw, interrupt: interrupt,
+        format = try FFmpegInput.open(location, source: source, raw: raw, interrupt: interrupt,
                                standardInput: standardInput, messages: messages)
         let format = format!
         let decoderCodec: UnsafePointer<AVCodec>
@@ -73,7 +73,7 @@ public final class VideoDecoder: @unchecked Sendable {
                 throw shouldStop() ? PosePipeError.interrupted
                     : PosePipeError.notAVideo(path: source, reason: messages.lastError() ?? FFmpegError.message(infoStatus))
             }
-            (streamIndex, videoStream, decoderCodec) = try Self.videoStream(in: format, source: source)
+            (streamIndex, videoStream, decoderCodec) = try FFmpegInput.videoStream(in: format, source: source)
             try InputChecks.convertible(videoStream, source: source)
         } catch {
             FFmpegLog.stopListening(to: format)
@@ -105,7 +105,7 @@ public final class VideoDecoder: @unchecked Sendable {
         let rate = av_guess_frame_rate(format, videoStream, nil)
         let fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0
         frameStep = fps > 0 ? 1 / fps : 0
-        let rotation = Self.clockwiseRotation(of: videoStream)
+        let rotation = FFmpegInput.clockwiseRotation(of: videoStream)
         let quarterTurn = DisplayOrientation(clockwiseDegrees: rotation)
         let orientation = quarterTurn ?? .upright
         orientationNote = quarterTurn == nil
@@ -128,7 +128,6 @@ public final class VideoDecoder: @unchecked Sendable {
     deinit {
         if let codec { FFmpegLog.stopListening(to: codec) }
         if let format { FFmpegLog.stopListening(to: format) }
-        sws_freeContext(scaler)
         av_frame_free(&frame)
         av_packet_free(&packet)
         avcodec_free_context(&codec)
@@ -270,98 +269,13 @@ public final class VideoDecoder: @unchecked Sendable {
         "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
 
-    private static func open(_ location: InputLocation, source: String, raw: RawVideoFormat?, interrupt: InputInterrupt,
-                             standardInput: StandardInputIO?, messages: FFmpegMessages) throws -> UnsafeMutablePointer<AVFormatContext> {
-        guard let allocated = avformat_alloc_context() else {
-            throw PosePipeError.inputUnreadable(path: source, reason: "out of memory")
-        }
-        allocated.pointee.interrupt_callback = interrupt.callback
-        if let standardInput {
-            allocated.pointee.pb = standardInput.context
-            allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
-        }
-        FFmpegLog.listen(to: allocated, with: messages)
-        var options: OpaquePointer?
-        defer { av_dict_free(&options) }
-        var inputFormat: UnsafePointer<AVInputFormat>?
-        if let raw {
-            inputFormat = av_find_input_format("rawvideo")
-            for (key, value) in raw.demuxerOptions { av_dict_set(&options, key, value, 0) }
-        }
-        var context: UnsafeMutablePointer<AVFormatContext>? = allocated
-        let status = location.withFFmpegURL { avformat_open_input(&context, $0, inputFormat, &options) }
-        guard status >= 0, let context else {
-            // FFmpeg has freed the context it was given.
-            FFmpegLog.stopListening(to: allocated)
-            if interrupt.shouldStop() { throw PosePipeError.interrupted }
-            throw openError(source: source, status: status, detail: messages.lastError())
-        }
-        return context
-    }
-
-    /// The best video stream, passing over cover art (a still picture attached to audio).
-    private static func videoStream(in format: UnsafeMutablePointer<AVFormatContext>, source: String) throws
-        -> (Int32, UnsafeMutablePointer<AVStream>, UnsafePointer<AVCodec>) {
-        var decoder: UnsafePointer<AVCodec>?
-        let best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, &decoder, 0)
-        if best >= 0, let stream = format.pointee.streams[Int(best)], let decoder, !isCoverArt(stream) {
-            return (best, stream, decoder)
-        }
-        for index in 0..<Int(format.pointee.nb_streams) {
-            guard let stream = format.pointee.streams[index], stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO,
-                  !isCoverArt(stream), let found = avcodec_find_decoder(stream.pointee.codecpar.pointee.codec_id) else { continue }
-            return (Int32(index), stream, found)
-        }
-        if best >= 0, decoder == nil {
-            throw PosePipeError.notAVideo(path: source, reason: "no decoder for its video stream")
-        }
-        throw PosePipeError.notAVideo(path: source, reason: "no video stream")
-    }
-
-    static func isCoverArt(_ stream: UnsafeMutablePointer<AVStream>) -> Bool {
-        stream.pointee.disposition & AV_DISPOSITION_ATTACHED_PIC != 0
-    }
-
     private func convert(_ frame: UnsafeMutablePointer<AVFrame>) -> VideoFrame? {
-        let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
-        guard width > 0, height > 0 else { return nil }
-        let sourceFormat = AVPixelFormat(rawValue: frame.pointee.format)
-        scaler = sws_getCachedContext(
-            scaler, Int32(width), Int32(height), sourceFormat, Int32(width), Int32(height), AV_PIX_FMT_RGB24,
-            // Plain bilinear takes swscale's SIMD path: 0.7 ms a 1080p frame instead of 6.4 ms with
-            // accurate rounding and full chroma interpolation, for differences of a level or two.
-            SWS_BILINEAR, nil, nil, nil)
-        guard let scaler else {
-            unconvertibleFrames += 1
-            unconvertibleFormat = av_get_pix_fmt_name(sourceFormat).map { String(cString: $0) } ?? "#\(frame.pointee.format)"
-            return nil
-        }
-        applyColorimetry(of: frame, to: scaler)
-        // swscale writes every byte, so the buffer is not cleared first. Its SIMD converters
-        // write whole vectors and run up to a few dozen bytes past the end of a row; the last
-        // row's overrun lands in spare capacity that the array owns but does not count.
-        let size = width * height * 3
-        let rgb = [UInt8](unsafeUninitializedCapacity: size + Self.rowOverrun) { out, initialized in
-            initialized = size
-            var destination: UnsafeMutablePointer<UInt8>? = out.baseAddress
-            var destinationStride = Int32(width * 3)
-            withUnsafePointer(to: &frame.pointee.data) { planes in
-                planes.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: Int(AV_NUM_DATA_POINTERS)) { source in
-                    withUnsafePointer(to: &frame.pointee.linesize) { strides in
-                        strides.withMemoryRebound(to: Int32.self, capacity: Int(AV_NUM_DATA_POINTERS)) { sourceStrides in
-                            _ = sws_scale(scaler, source, sourceStrides, 0, Int32(height), &destination, &destinationStride)
-                        }
-                    }
-                }
-            }
-        }
+        guard let rgb = converter.rgb(of: frame) else { return nil }
         let pts = timestamp(of: frame)
         defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, pts: pts, width: width, height: height, rgb: rgb, orientation: info.orientation)
+        return VideoFrame(index: nextIndex, pts: pts, width: Int(frame.pointee.width), height: Int(frame.pointee.height), rgb: rgb,
+                          orientation: info.orientation)
     }
-
-    /// Spare bytes after a converted frame for swscale's vector writes past the last row.
-    private static let rowOverrun = 1024
 
     /// PTS in seconds; a frame without one is placed one nominal frame after the previous.
     private func timestamp(of frame: UnsafeMutablePointer<AVFrame>) -> Double {
@@ -376,39 +290,5 @@ public final class VideoDecoder: @unchecked Sendable {
         }
         lastPTS = pts
         return pts
-    }
-
-    /// HD video is BT.709 and often limited range; converting it with swscale's BT.601
-    /// default shifts colours the model was trained without.
-    private func applyColorimetry(of frame: UnsafeMutablePointer<AVFrame>, to scaler: OpaquePointer) {
-        let space: Int32
-        switch frame.pointee.colorspace {
-        case AVCOL_SPC_BT709: space = SWS_CS_ITU709
-        case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL: space = SWS_CS_BT2020
-        case AVCOL_SPC_UNSPECIFIED: space = frame.pointee.height >= 720 ? SWS_CS_ITU709 : SWS_CS_ITU601
-        default: space = SWS_CS_ITU601
-        }
-        let fullRange: Int32 = frame.pointee.color_range == AVCOL_RANGE_JPEG ? 1 : 0
-        let table = sws_getCoefficients(space)
-        sws_setColorspaceDetails(scaler, table, fullRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
-    }
-
-    /// The clockwise turn the stream's display matrix asks for, in degrees (0 without one).
-    private static func clockwiseRotation(of stream: UnsafeMutablePointer<AVStream>) -> Double {
-        var size: Int = 0
-        guard let data = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &size), size >= 9 * 4 else {
-            return 0
-        }
-        let counterClockwise = data.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_get($0) }
-        return counterClockwise.isFinite ? -counterClockwise : 0
-    }
-
-    private static func openError(source: String, status: Int32, detail: String?) -> PosePipeError {
-        if status == posepipe_averror(ENOENT) { return .inputNotFound(path: source) }
-        if status == posepipe_averror(EACCES) || status == posepipe_averror(EPERM) {
-            return .inputUnreadable(path: source, reason: "permission denied")
-        }
-        if status == posepipe_averror(EISDIR) { return .inputUnreadable(path: source, reason: "is a directory") }
-        return .notAVideo(path: source, reason: detail ?? FFmpegError.message(status))
     }
 }

@@ -53,8 +53,7 @@ public struct CodecDescription: Sendable, Equatable, Decodable {
     static let types = ["msra", "newell", "megvii", "dark", "udp", "mediapipe", "regression", "simcc"]
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         output = try c.decodeIfPresent(String.self, forKey: .output)
         let type = try c.decode(String.self, forKey: .type)
         func layout() throws -> TensorLayout { try c.decode(TensorLayout.self, forKey: .layout, default: .nchw) }

@@ -121,6 +121,13 @@ struct AnyKey: CodingKey {
 }
 
 extension Decoder {
+    /// The container of a part that names every field it reads in `Key`: a field it does not
+    /// know is refused with its JSON path, as `rejectUnknownKeys` does.
+    func strictContainer<Key: CodingKey & CaseIterable>(keyedBy known: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        try rejectUnknownKeys(known)
+        return try container(keyedBy: known)
+    }
+
     /// Refuses a field the part does not know, so a misspelt setting (`kernal`) is an error,
     /// not a silent default.
     func rejectUnknownKeys<Key: CodingKey & CaseIterable>(_ known: Key.Type) throws {

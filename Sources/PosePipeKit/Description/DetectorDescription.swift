@@ -95,8 +95,7 @@ public struct BlazePoseDetectorDescription: Sendable, Equatable {
     }
 
     init(from decoder: any Decoder, name: String, folder: URL) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.name = name
         model = ModelReference(file: try c.decode(String.self, forKey: .model), folder: folder)
         input = try c.decode(InputDescription.self, forKey: .input)
@@ -152,8 +151,7 @@ public struct BoxDetectorDescription: Sendable, Equatable {
     }
 
     init(from decoder: any Decoder, name: String, folder: URL) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.name = name
         model = ModelReference(file: try c.decode(String.self, forKey: .model), folder: folder)
         input = try c.decode(InputDescription.self, forKey: .input)

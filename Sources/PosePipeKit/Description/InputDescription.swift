@@ -55,8 +55,7 @@ public struct InputDescription: Sendable, Equatable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name)
         layout = try c.decode(TensorLayout.self, forKey: .layout, default: .nhwc)
         let size = Check.within(1...4096)

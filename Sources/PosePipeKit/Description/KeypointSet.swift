@@ -23,8 +23,7 @@ public struct KeypointSet: Sendable, Equatable, Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
         keypoints = try c.decode([String].self, forKey: .keypoints) { names in
             if names.isEmpty { return "must name at least one keypoint" }

@@ -60,8 +60,7 @@ public struct MultiPoseDescription: Sendable, Equatable {
     }
 
     init(from decoder: any Decoder, kind: Kind, name: String, folder: URL) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         self.name = name
         self.kind = kind
         model = try c.decodeIfPresent(String.self, forKey: .model).map { ModelReference(file: $0, folder: folder) }

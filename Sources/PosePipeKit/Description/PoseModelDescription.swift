@@ -95,8 +95,7 @@ extension PoseModelDescription {
 
     /// Decodes the part; keypoint names (in `new_person`) resolve against `keypoints`.
     init(from decoder: any Decoder, folder: URL, keypoints: KeypointSet) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         model = try c.decodeIfPresent(String.self, forKey: .model).map { ModelReference(file: $0, folder: folder) }
         input = try c.decode(InputDescription.self, forKey: .input)
         crop = try c.decode(CropDescription.self, forKey: .crop)

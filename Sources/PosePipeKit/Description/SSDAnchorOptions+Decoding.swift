@@ -12,8 +12,7 @@ extension SSDAnchorOptions: Decodable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try decoder.rejectUnknownKeys(CodingKeys.self)
-        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let c = try decoder.strictContainer(keyedBy: CodingKeys.self)
         let layers = try c.decode(Int.self, forKey: .numLayers, where: Check.within(1...8))
         let strides = try c.decode([Int].self, forKey: .strides) {
             guard $0.count == layers else { return "must list num_layers (\(layers)) strides" }

@@ -14,10 +14,3 @@ public func letterbox(width: Int, height: Int) -> RotatedRect {
     let side = Double(max(width, height))
     return RotatedRect(center: Point2(x: Double(width) / 2, y: Double(height) / 2), width: side, height: side)
 }
-
-extension PersonDetecting {
-    /// The crops `rule` makes for the people found in `frame` and its `tiles`.
-    public func crops(in frame: VideoFrame, tiles: [RotatedRect], rule: any CropRule) throws -> [RotatedRect] {
-        try detect(in: frame, tiles: tiles).compactMap(rule.crop(for:))
-    }
-}

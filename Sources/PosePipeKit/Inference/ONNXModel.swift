@@ -20,7 +20,7 @@ public final class ONNXModel: @unchecked Sendable {
         }
         var message = [CChar](repeating: 0, count: 1024)
         guard let session = pp_ort_session_open(path, Int32(threads), &message, message.count) else {
-            throw PosePipeError.runtimeUnavailable("cannot open model \(path): \(String(nulTerminated: message))")
+            throw PosePipeError.runtimeUnavailable("cannot open model \(path): \(String(nulTerminatedMessage: message))")
         }
         self.path = path
         self.session = session
@@ -58,7 +58,7 @@ public final class ONNXModel: @unchecked Sendable {
             var type: Int32 = 0
             guard pp_ort_session_io_info(session, flag, index, &name, name.count, &type, &dims, dims.count, &rank,
                                          &message, message.count) == 0 else {
-                throw PosePipeError.runtimeUnavailable("cannot read the model's tensors: \(String(nulTerminated: message))")
+                throw PosePipeError.runtimeUnavailable("cannot read the model's tensors: \(String(nulTerminatedMessage: message))")
             }
             return TensorInfo(name: String(nulTerminated: name), elementType: Int(type),
                               shape: dims.prefix(min(rank, dims.count)).map { Int($0) })
@@ -107,7 +107,7 @@ public final class ONNXModel: @unchecked Sendable {
                        &message, message.count)
         }
         guard status == 0 else {
-            throw PosePipeError.inferenceFailed("\(URL(fileURLWithPath: path).lastPathComponent): \(String(nulTerminated: message))")
+            throw PosePipeError.inferenceFailed("\(URL(fileURLWithPath: path).lastPathComponent): \(String(nulTerminatedMessage: message))")
         }
         return buffers.map { Array($0) }
     }

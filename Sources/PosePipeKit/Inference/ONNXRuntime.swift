@@ -14,7 +14,7 @@ public enum ONNXRuntime {
         for path in candidates {
             var message = [CChar](repeating: 0, count: 512)
             if pp_ort_init(path, &message, message.count) == 0 { return }
-            lastError = String(nulTerminated: message)
+            lastError = String(nulTerminatedMessage: message)
             if path.hasPrefix("/") { break }
         }
         throw PosePipeError.runtimeUnavailable(lastError)

@@ -12,5 +12,6 @@ func buildConcurrently<Value: Sendable>(_ count: Int, _ make: @Sendable (Int) th
             slots[index] = .failure(error as? PosePipeError ?? .runtimeUnavailable(String(describing: error)))
         }
     }
-    return try slots.values.map { try $0!.get() }
+    // concurrentPerform runs every index, so every slot is filled.
+    return try slots.values.compactMap { try $0?.get() }
 }

@@ -1,107 +1,114 @@
 import Dispatch
 
-/// The frame-ordered half of the pipeline: follows every person from frame to frame.
+/// The top-down follow stage, a loop as MediaPipe's pose tracking graph has it: each person's crop
+/// in a frame comes from their own pose in the frame before (steadier and better aligned than a
+/// fresh detection, and it needs no detector hit); detections only add newcomers.
 ///
-/// For each block of `frameBatch` consecutive frames it plans the crops (people followed from
-/// before the block keep the crop their own pose suggested; detections add newcomers), runs
-/// all crops of the block concurrently through the pose stage, then, frame by frame, drops
-/// phantoms and duplicates, gives ids, keeps each person's left and right apart and, when smoothing
-/// online, smooths. Everything here depends on earlier frames, so it runs in frame order; blocks are
-/// fixed by frame index, so results never depend on timing.
-struct PersonFollower {
-    /// The stages and rules the follower works with.
-    struct Parts {
-        var poses: PoseStage
-        /// Searches frames the detection workers skipped while nobody was being followed.
-        var fallbackDetector: any PersonDetecting
-        var schedule: DetectionSchedule
-        var cropRule: any CropRule
-        var newPerson: PoseModelDescription.NewPersonRule?
-        var clearScore: Double
-        /// Whether a person's next crop comes from their pose; false when every frame's
-        /// detection is the crop (the whole-frame detector).
-        var follows = true
-        /// The keypoint set's mirror pairs (nil: it has none, so sides are not kept).
-        var flip: [Int]?
-    }
-
-    private let parts: Parts
+///          ┌──────────────── followed crops: the back edge (`Loopback`) ◀────────────────┐
+///          ▼                                                                              │
+///     plan crops ──▶ pose stage (every crop of the block at once) ──▶ choose people ──▶ next crops
+///          ▲
+///     detections: the workers', or searched here when `DetectionPlan.search` says so
+///
+/// The loop goes round once a block of `frameBatch` consecutive frames: every crop of a block comes
+/// from the poses of the frame before it, so a lone person's frames can use several cores. Choosing
+/// drops phantoms (`NewPersonRule`) and duplicates and keeps `--max-people`. Blocks are fixed by frame
+/// index and everything here runs in frame order, so results never depend on timing.
+struct PersonFollower: PersonFollowing {
+    private let poses: PoseStage
+    /// Searches the frames the plan leaves to the follower.
+    private let detector: any PersonDetecting
+    private let plan: DetectionPlan
+    private let newPerson: PoseModelDescription.NewPersonRule?
+    private let clearScore: Double
+    /// Whether a person's next crop comes from their pose; false when every frame's detection is
+    /// the crop (the whole-frame detector), and the loop carries nothing.
+    private let follows: Bool
     private let planner = PersonCropPlanner()
-    private var tail: TrackingTail
-    private var followed: [RotatedRect] = []
-    /// Seconds spent so far in each part, for `--verbose`.
-    private(set) var busy = (detection: 0.0, landmarks: 0.0, tracking: 0.0)
-    private let maxPeople: Int?
+    private var followed = Loopback<[RotatedRect]>([])
+    private(set) var busy = StageTimes()
 
-    /// - Parameter online: One Euro filter the poses here (nil: raw, or smoothed later offline).
-    init(parts: Parts, options: PipelineOptions, online: OneEuroFilter.Parameters?) {
-        self.parts = parts
-        maxPeople = options.maxPeople
-        tail = TrackingTail(options: options, clearScore: parts.clearScore, flip: parts.flip, online: online)
+    init(poses: PoseStage, detector: any PersonDetecting, plan: DetectionPlan, newPerson: PoseModelDescription.NewPersonRule?,
+         clearScore: Double, follows: Bool = true) {
+        self.poses = poses
+        self.detector = detector
+        self.plan = plan
+        self.newPerson = newPerson
+        self.clearScore = clearScore
+        self.follows = follows
     }
 
-    /// One block's frames, each with what its detection found or left to do.
-    mutating func process(_ block: [(frame: VideoFrame, detected: FrameDetection)]) throws -> [FrameResult] {
+    mutating func follow(_ block: [SeenFrame<FrameDetection>]) throws -> [ObservedFrame] {
         // People already followed keep their place (a single-person tool keeps its subject until
         // it loses them); beyond the limit, the largest stay.
-        if let maxPeople { followed = PersonCropPlanner.largest(maxPeople, of: followed) }
-        var jobs: [(frame: VideoFrame, crop: RotatedRect)] = []
+        let tracked = plan.maxPeople.map { PersonCropPlanner.largest($0, of: followed.previous) } ?? followed.previous
+        var jobs: [PoseStage.Job] = []
         var spans: [Range<Int>] = []
-        for (frame, detected) in block {
-            var newcomers: [RotatedRect] = []
-            var search: [RotatedRect]?  // tiles the detector searches here, in frame order
-            switch detected {
-            case .found(let crops):
-                newcomers = crops
-            case .deferred(let tiles):
-                search = followed.count < maxPeople ?? .max ? tiles : nil
-            case .none:
-                // Nobody to follow: look for people now rather than at the next detection frame.
-                search = followed.isEmpty
-                    ? parts.schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) : nil
-            }
-            if let search {
-                let began = DispatchTime.now()
-                newcomers = try parts.fallbackDetector.crops(in: frame, tiles: search, rule: parts.cropRule)
-                busy.detection += began.secondsSince
-            }
-            let crops = planner.plan(tracked: followed, detected: newcomers, limit: maxPeople)
+        for seen in block {
+            let crops = try planCrops(seen, tracked: tracked)
             spans.append(jobs.count..<(jobs.count + crops.count))
-            jobs += crops.map { (frame, $0) }
+            jobs += crops.map { PoseStage.Job(frame: seen.frame, crop: $0) }
         }
-        var began = DispatchTime.now()
-        let estimates = try parts.poses.estimate(jobs)
+        let began = DispatchTime.now()
+        let estimates = try poses.estimate(jobs)
         busy.landmarks += began.secondsSince
-        began = DispatchTime.now()
+        return choosePeople(block, jobs: jobs, spans: spans, estimates: estimates, tracked: tracked.count)
+    }
+
+    /// One frame's crops: the followed people's first, then the newcomers' from what a detector found.
+    private mutating func planCrops(_ seen: SeenFrame<FrameDetection>, tracked: [RotatedRect]) throws -> [RotatedRect] {
+        var found: [Detection] = []
+        if case .found(let detections) = seen.sight { found = detections }
+        if let tiles = plan.search(seen.frame, detected: seen.sight, followed: tracked.count) {
+            let began = DispatchTime.now()
+            found = try detector.detect(in: seen.frame, tiles: tiles)
+            busy.detection += began.secondsSince
+        }
+        let newcomers = found.compactMap(poses.cropRule.crop(for:))
+        return planner.plan(tracked: tracked, detected: newcomers, limit: plan.maxPeople)
+    }
+
+    /// Each frame's people from the poses of its crops (the first `tracked` of each frame's crops
+    /// are followed people's), and the crops the loop sends on to the next block.
+    private mutating func choosePeople(_ block: [SeenFrame<FrameDetection>], jobs: [PoseStage.Job], spans: [Range<Int>],
+                                       estimates: [PoseEstimate?], tracked: Int) -> [ObservedFrame] {
+        let began = DispatchTime.now()
         defer { busy.tracking += began.secondsSince }
-        var results: [FrameResult] = []
+        var observed: [ObservedFrame] = []
         var next: [RotatedRect] = []  // crops for the next block, last frame's people first
-        for ((frame, _), span) in zip(block, spans) {
-            var observed: [PersonObservation] = []
+        for (seen, span) in zip(block, spans) {
+            var people: [PersonObservation] = []
             for (offset, index) in span.enumerated() {
                 guard let estimate = estimates[index] else { continue }
-                observed.append(PersonObservation(keypoints: estimate.keypoints, score: estimate.presence,
-                                                  crop: jobs[index].crop, nextCrop: estimate.nextCrop,
-                                                  followed: offset < followed.count))
+                let nextCrop = poses.cropRule.crop(following: estimate.keypoints, points: estimate.points)
+                people.append(PersonObservation(keypoints: estimate.keypoints, score: estimate.presence, crop: jobs[index].crop,
+                                                nextCrop: nextCrop, followed: offset < tracked))
             }
-            if let rule = parts.newPerson {
-                observed.removeAll { !$0.followed && !rule.admits($0.keypoints) }
-            }
-            observed = PoseSimilarity.removingDuplicates(observed, minScore: parts.clearScore)
-            if let maxPeople {
-                // Newcomers are all looked at (a detection may be a phantom the pose model drops),
-                // and the largest real ones fill the places the followed people leave.
-                let kept = observed.filter(\.followed).count
-                let newcomers = PersonCropPlanner.largest(max(0, maxPeople - kept), of: observed.filter { !$0.followed })
-                observed = PersonCropPlanner.largest(maxPeople, of: observed.filter(\.followed)) + newcomers
-            }
+            people = kept(people)
             // The last frame's people carry into the next block, and so does anyone a detection
             // found earlier in this block who is not among them.
-            let carried = next.filter { crop in !observed.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
-            next = observed.compactMap(\.nextCrop) + carried
-            results.append(tail.result(for: frame, observed: observed))
+            let carried = next.filter { crop in !people.contains { $0.nextCrop.map { planner.samePerson($0, crop) } ?? false } }
+            next = people.compactMap(\.nextCrop) + carried
+            observed.append(ObservedFrame(frame: seen.frame, people: people))
         }
-        followed = parts.follows ? next : []
-        return results
+        followed.send(follows ? next : [])
+        return observed
+    }
+
+    /// The people of one frame who are kept: no phantom newcomer, no duplicate, at most `--max-people`.
+    private func kept(_ people: [PersonObservation]) -> [PersonObservation] {
+        var kept = people
+        if let rule = newPerson {
+            kept.removeAll { !$0.followed && !rule.admits($0.keypoints) }
+        }
+        kept = PoseSimilarity.removingDuplicates(kept, minScore: clearScore)
+        if let maxPeople = plan.maxPeople {
+            // Newcomers are all looked at (a detection may be a phantom the pose model drops),
+            // and the largest real ones fill the places the followed people leave.
+            let followedCount = kept.filter(\.followed).count
+            let newcomers = PersonCropPlanner.largest(max(0, maxPeople - followedCount), of: kept.filter { !$0.followed })
+            kept = PersonCropPlanner.largest(maxPeople, of: kept.filter(\.followed)) + newcomers
+        }
+        return kept
     }
 }

@@ -74,21 +74,21 @@ public struct StageFactory: Sendable {
             },
             flip: pose.flipTest.map { test in
                 let channels = pose.codec.scheme.readsHeatmaps ? heatmapChannels(model.outputs[0], scheme: pose.codec.scheme) : description.keypoints.count
-                return (flipIndices(channels: channels), test.shiftHeatmap)
+                return PoseDecoder.FlipTest(indices: flipIndices(channels: channels), shift: test.shiftHeatmap)
             })
         return PoseEstimator(model: model, decoder: decoder)
     }
 
     private func presenceReading(_ presence: PoseModelDescription.Presence, output: ONNXModel.Output, index: Int) throws
-        -> (output: Int, threshold: Double, logits: Bool)
+        -> PoseDecoder.PresenceOutput
     {
         guard output.count >= 1 else { throw invalid("pose.presence.output: '\(output.name)' is empty") }
-        return (index, presence.threshold, presence.logits)
+        return PoseDecoder.PresenceOutput(output: index, threshold: presence.threshold, logits: presence.logits)
     }
 
     private func regressionReading(_ regression: PoseModelDescription.Regression, crop: CropDescription, output: ONNXModel.Output,
                                    index: Int) throws
-        -> (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)
+        -> PoseDecoder.RegressionOutput
     {
         let stride = regression.valuesPerKeypoint
         guard output.count % stride == 0 else {
@@ -97,7 +97,7 @@ public struct StageFactory: Sendable {
         if case .aligned(let follow, _, _) = crop, let beyond = follow.first(where: { $0 >= output.count / stride }) {
             throw invalid("pose.crop.follow: point \(beyond) is past the regression output's \(output.count / stride) points")
         }
-        return (index, stride, regression.hiddenPositions)
+        return PoseDecoder.RegressionOutput(output: index, valuesPerKeypoint: stride, hiddenPositions: regression.hiddenPositions)
     }
 
     /// The crop rule of `pose` for its model taking `inputWidth` × `inputHeight`.

@@ -2,8 +2,8 @@ import Foundation
 
 /// Peak extraction stage: turns the pose model's outputs for one crop into a pose in frame
 /// pixels — the codec's keypoints mapped back through the crop, the presence score, hidden
-/// joints placed by the regression head, and the crop that follows the person into the next
-/// frame.
+/// joints placed by the regression head, and the regression head's points, which the crop that
+/// follows the person into the next frame may be made from.
 public struct PoseDecoder: Sendable {
     /// How keypoints are read from the codec's output.
     public enum Reader: Sendable {
@@ -14,24 +14,65 @@ public struct PoseDecoder: Sendable {
         case simcc(SimCCCodec, yOutput: Int, xBins: Int, yBins: Int)
     }
 
+    /// Where the presence score is among the outputs, and how it is read.
+    public struct PresenceOutput: Sendable, Equatable {
+        /// Index among the model's outputs.
+        public var output: Int
+        /// A crop scored below this holds nobody.
+        public var threshold: Double
+        /// Whether the value is a logit (read through a sigmoid).
+        public var logits: Bool
+
+        public init(output: Int, threshold: Double, logits: Bool) {
+            self.output = output
+            self.threshold = threshold
+            self.logits = logits
+        }
+    }
+
+    /// Where the regression head's points are among the outputs, in input pixels.
+    public struct RegressionOutput: Sendable, Equatable {
+        /// Index among the model's outputs.
+        public var output: Int
+        /// Values per point; the first two are x and y.
+        public var valuesPerKeypoint: Int
+        /// Whether a hidden joint (scored below the clear score) takes the regressed position.
+        public var hiddenPositions: Bool
+
+        public init(output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool) {
+            self.output = output
+            self.valuesPerKeypoint = valuesPerKeypoint
+            self.hiddenPositions = hiddenPositions
+        }
+    }
+
+    /// The flip test's channel (or keypoint row) swap and whether heatmaps or coordinates move by one
+    /// pixel, as MMPose's `shift_heatmap` / `shift_coords`.
+    public struct FlipTest: Sendable, Equatable {
+        public var indices: [Int]
+        public var shift: Bool
+
+        public init(indices: [Int], shift: Bool) {
+            self.indices = indices
+            self.shift = shift
+        }
+    }
+
     public var reader: Reader
     public var keypointCount: Int
     public var inputWidth: Int
     public var inputHeight: Int
     public var cropRule: any CropRule
     public var clearScore: Double
-    /// Where the presence score is among the outputs, its threshold, whether it is a logit.
-    public var presence: (output: Int, threshold: Double, logits: Bool)?
-    /// Where the regression head's points are among the outputs, and their stride.
-    public var regression: (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)?
-    /// The flip test's channel (or keypoint row) swap and its shift of heatmaps or coordinates by one
-    /// pixel, as MMPose's `shift_heatmap` / `shift_coords`; nil: no flip test.
-    public var flip: (indices: [Int], shift: Bool)?
+    /// nil: the model has no presence output.
+    public var presence: PresenceOutput?
+    /// nil: the model has no regression head.
+    public var regression: RegressionOutput?
+    /// nil: no flip test.
+    public var flip: FlipTest?
 
     public init(reader: Reader, keypointCount: Int, inputWidth: Int, inputHeight: Int, cropRule: any CropRule, clearScore: Double,
-                presence: (output: Int, threshold: Double, logits: Bool)?,
-                regression: (output: Int, valuesPerKeypoint: Int, hiddenPositions: Bool)?,
-                flip: (indices: [Int], shift: Bool)?) {
+                presence: PresenceOutput?, regression: RegressionOutput?, flip: FlipTest?) {
         self.reader = reader
         self.keypointCount = keypointCount
         self.inputWidth = inputWidth
@@ -99,7 +140,7 @@ public struct PoseDecoder: Sendable {
             guard keypoints.filter({ $0.score >= clearScore }).count * 4 >= keypointCount else { return nil }
             score = min(max(keypoints.map(\.score).reduce(0, +) / Double(max(keypoints.count, 1)), 0), 1)
         }
-        return PoseEstimate(keypoints: keypoints, presence: score, nextCrop: cropRule.crop(following: keypoints, points: points))
+        return PoseEstimate(keypoints: keypoints, presence: score, points: points)
     }
 
     /// Keypoints in the codec's input coordinates, averaged with the mirrored crop's for a flip test.

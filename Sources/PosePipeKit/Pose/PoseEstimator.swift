@@ -9,6 +9,8 @@ public final class PoseEstimator: PoseEstimating {
         self.decoder = decoder
     }
 
+    public var cropRule: any CropRule { decoder.cropRule }
+
     public func estimate(in frame: VideoFrame, crop: RotatedRect) throws -> PoseEstimate? {
         let outputs = try model.run(frame, crop: crop)
         // Nobody there: the mirrored run of a flip test would be wasted.

@@ -6,16 +6,30 @@ import Dispatch
 /// Results come back in job order and each crop's numbers never depend on which estimator ran
 /// it, so the output is the same for any pool size.
 public final class PoseStage: Sendable {
-    private let estimators: [any PoseEstimating]
+    /// One crop of one frame for the pose model.
+    public struct Job: Sendable {
+        public var frame: VideoFrame
+        public var crop: RotatedRect
 
-    /// A stage running on `estimators`, each used by one lane at a time.
+        public init(frame: VideoFrame, crop: RotatedRect) {
+            self.frame = frame
+            self.crop = crop
+        }
+    }
+
+    private let estimators: [any PoseEstimating]
+    /// How the crops this stage takes are made (the estimators' model's rule).
+    public let cropRule: any CropRule
+
+    /// A stage running on `estimators` (sessions of one model), each used by one lane at a time.
     public init(estimators: [any PoseEstimating]) {
         precondition(!estimators.isEmpty, "a pose stage needs an estimator")
         self.estimators = estimators
+        cropRule = estimators[0].cropRule
     }
 
     /// The pose in each job's crop, nil where the model sees no person.
-    public func estimate(_ jobs: [(frame: VideoFrame, crop: RotatedRect)]) throws -> [PoseEstimate?] {
+    public func estimate(_ jobs: [Job]) throws -> [PoseEstimate?] {
         let lanes = min(jobs.count, estimators.count)
         guard lanes > 0 else { return [] }
         let slots = ResultSlots<Result<PoseEstimate?, PosePipeError>>(count: jobs.count)

@@ -1,0 +1,14 @@
+/// The decode stage's seam: where a pipeline's frames come from, one at a time, in stream order.
+///
+/// Implementations: `VideoDecoder` (FFmpeg). A pipeline calls `next()` from one thread only, its
+/// decode stage's.
+public protocol FrameSource: AnyObject, Sendable {
+    /// What the source holds: size, frame rate, duration (when known), where it comes from.
+    var info: VideoInfo { get }
+    /// The next frame, nil at the end; errors end the run after the frames already given.
+    func next() throws -> VideoFrame?
+    /// Packets the source could not decode and skipped.
+    var corruptPackets: Int { get }
+}
+
+extension VideoDecoder: FrameSource {}

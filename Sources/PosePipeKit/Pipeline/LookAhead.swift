@@ -1,0 +1,106 @@
+import Dispatch
+import Synchronization
+
+/// The part of the graph that runs ahead of frame order: a decode thread reads the source into a
+/// bounded queue, `looks.count` workers each look at the frames they take from it, and a reorder
+/// buffer hands out what they saw in frame order. Bounded queues keep memory flat however long the
+/// video; a worker more than a window ahead of the oldest missing frame waits.
+///
+/// A failure on frame n (decoding it, or a look at it) ends the run there: every frame before n
+/// still comes out, and `failure` then says why the frames ended.
+final class LookAhead<Look: FrameLooking>: Sendable {
+    typealias Seen = SeenFrame<Look.Sight>
+
+    private let frames: BoundedQueue<VideoFrame>
+    private let seen: ReorderBuffer<Seen>
+    private let failures = FirstFailure()
+    private let decodeTime = Mutex(0.0)
+    private let lookTime = Mutex(0.0)
+    private let decoded = Mutex(0)
+    private let decoding = DispatchGroup()
+    private let looking = DispatchGroup()
+
+    /// Starts decoding `source` (at most `maxFrames` frames, until `shouldStop` says so) and one
+    /// worker per look.
+    init(source: some FrameSource, looks: [Look], maxFrames: Int, shouldStop: @escaping @Sendable () -> Bool) {
+        precondition(!looks.isEmpty, "a pipeline needs a worker")
+        frames = BoundedQueue(capacity: 2 * looks.count)
+        seen = ReorderBuffer(window: 4 * looks.count)
+        DispatchQueue(label: "posepipe.decode").async(group: decoding) { [self] in
+            decode(source, maxFrames: maxFrames, shouldStop: shouldStop)
+        }
+        for (n, look) in looks.enumerated() {
+            DispatchQueue(label: "posepipe.look.\(n)").async(group: looking) { [self] in
+                work(look)
+            }
+        }
+        looking.notify(queue: .global()) { [self] in
+            decoding.wait()
+            seen.finish(count: decoded.withLock { $0 })
+        }
+    }
+
+    private func decode(_ source: some FrameSource, maxFrames: Int, shouldStop: @Sendable () -> Bool) {
+        var count = 0
+        do {
+            while count < maxFrames, !shouldStop() {
+                let began = DispatchTime.now()
+                guard let frame = try source.next() else { break }
+                decodeTime.withLock { $0 += began.secondsSince }
+                guard frames.push(frame) else { break }
+                count += 1
+            }
+        } catch {
+            // Every frame decoded before the error is queued already and goes on through.
+            failures.record(error, at: count)
+        }
+        decoded.withLock { $0 = count }
+        frames.close()
+    }
+
+    private func work(_ look: Look) {
+        while let frame = frames.pop() {
+            do {
+                let began = DispatchTime.now()
+                let sight = try look.look(at: frame)
+                lookTime.withLock { $0 += began.secondsSince }
+                guard seen.put(SeenFrame(frame: frame, sight: sight), at: frame.index) else { return }
+            } catch {
+                // Frames before the failing one are still looked at and handed out, as promised.
+                failures.record(error, at: frame.index)
+                frames.cancel()
+                seen.finish(count: frame.index)
+                return
+            }
+        }
+    }
+
+    /// The next block of consecutive frames in order: the frames whose index / `batch` is equal,
+    /// so blocks are fixed by index, not timing (the last may be shorter). nil after the last frame.
+    func nextBlock(batch: Int) -> [Seen]? {
+        guard let first = seen.take() else { return nil }
+        var block = [first]
+        while (first.frame.index + block.count) / batch == first.frame.index / batch, let next = seen.take() {
+            block.append(next)
+        }
+        return block
+    }
+
+    /// Stops decoding and looking; nothing more comes out.
+    func cancel() {
+        frames.cancel()
+        seen.cancel()
+    }
+
+    /// Waits for the decode thread and every worker to end.
+    func waitForEnd() {
+        decoding.wait()
+        looking.wait()
+    }
+
+    /// Why the frames ended early, when a frame failed to decode or to be looked at.
+    var failure: PosePipeError? { failures.error }
+
+    /// Seconds spent decoding and looking, summed over the threads.
+    var busy: (decode: Double, look: Double) { (decodeTime.withLock { $0 }, lookTime.withLock { $0 }) }
+}

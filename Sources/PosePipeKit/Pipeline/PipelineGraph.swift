@@ -1,0 +1,93 @@
+import Dispatch
+
+/// One run of a pipeline: its stages as a graph, each node with the stream it takes and the one it
+/// gives (`PipelineStreams.swift`), as a MediaPipe graph file declares them.
+///
+///     node     takes                               gives                                 runs on
+///     decode   the source (`FrameSource`)          frames                                the decode thread
+///     look     a frame                             a `SeenFrame`: what is in it          workers, ahead, any order
+///     follow   blocks of seen frames, in order     an `ObservedFrame` each               this thread, in order
+///              + its loop's back edge              + its loop's back edge
+///     track    an observed frame                   a `TrackedFrame`: ids, sides          this thread
+///     smooth   a tracked frame                     `FrameResult`s, now or a window       this thread
+///                                                  later; the rest at the end
+///     sink     a result                            (the caller's)                        this thread
+///
+/// Decode and look run ahead (`LookAhead`); look and follow are the pipeline's own (`PersonFinding`),
+/// track and smooth are every pipeline's. What depends on earlier frames runs in frame order on
+/// decisions fixed by frame index, and every model session has one intra-op thread, so the output
+/// is the same for any number of workers.
+///
+/// When a stage fails on frame n, frames 0..<n reach the sink, the smoothing window's held frames
+/// included, and the run throws that one error. Of failures on several frames the earliest frame's
+/// wins; this thread's (the follower's, the sink's) come in frame order and end the run at once.
+struct PipelineGraph<Finding: PersonFinding> {
+    let finding: Finding
+    let options: PipelineOptions
+    let clearScore: Double
+    /// The keypoint set's mirror pairs (nil: it has none, so sides are not kept).
+    let flip: [Int]?
+
+    init(finding: Finding, options: PipelineOptions, description: PipelineDescription) {
+        self.finding = finding
+        self.options = options
+        clearScore = description.clearScore
+        let keypoints = description.keypoints
+        flip = keypoints.flip == Array(0..<keypoints.count) ? nil : keypoints.flip
+    }
+
+    func run(_ source: some FrameSource, shouldStop: @escaping @Sendable () -> Bool,
+             sink: (FrameResult) throws -> Void) throws -> RunSummary {
+        let start = DispatchTime.now()
+        let info = source.info
+        let ahead = LookAhead(source: source, looks: finding.looks(options: options, info: info),
+                              maxFrames: options.maxFrames ?? .max, shouldStop: shouldStop)
+        var follower = finding.follower(options: options, info: info)
+        var tracking = TrackingStage(options: options, clearScore: clearScore, flip: flip)
+        var smoothing = options.smoothing.stage(for: info, clearScore: clearScore, keepsPixels: options.keepsPixels)
+        var summary = RunSummary()
+        var trackingSeconds = 0.0
+        func emit(_ results: [FrameResult]) throws {
+            let began = DispatchTime.now()
+            for result in results {
+                summary.sidesSwapped += result.people.filter(\.sidesSwapped).count
+                try sink(result)
+                summary.frames += 1
+                summary.people += result.people.count
+            }
+            summary.outputSeconds += began.secondsSince
+        }
+        var failure: (any Error)?
+        var sinkFailed = false
+        while let block = ahead.nextBlock(batch: options.frameBatch) {
+            do {
+                let observed = try follower.follow(block)
+                let began = DispatchTime.now()
+                let results = observed.flatMap { smoothing.smooth(tracking.track($0)) }
+                trackingSeconds += began.secondsSince
+                sinkFailed = true
+                try emit(results)
+                sinkFailed = false
+            } catch {
+                failure = error
+                ahead.cancel()
+                break
+            }
+        }
+        if !sinkFailed {
+            do { try emit(smoothing.finish()) } catch { failure = failure ?? error }
+        }
+        ahead.waitForEnd()
+        if let failure { throw failure }
+        if let failure = ahead.failure { throw failure }
+        var times = follower.busy
+        times[keyPath: Finding.lookTime] += ahead.busy.look
+        summary.decodeSeconds = ahead.busy.decode
+        summary.detectSeconds = times.detection
+        summary.landmarkSeconds = times.landmarks
+        summary.outputSeconds += times.tracking + trackingSeconds
+        summary.corruptPackets = source.corruptPackets
+        summary.seconds = start.secondsSince
+        return summary
+    }
+}

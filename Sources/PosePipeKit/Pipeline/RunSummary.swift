@@ -1,0 +1,14 @@
+/// What a run did, for summaries and `--verbose`.
+public struct RunSummary: Sendable {
+    public var frames = 0
+    public var people = 0
+    /// Person-frames whose left and right keypoints were swapped back (`SideKeeper`).
+    public var sidesSwapped = 0
+    public var corruptPackets = 0
+    public var seconds = 0.0
+    /// Summed busy time of each stage, in seconds.
+    public var decodeSeconds = 0.0
+    public var detectSeconds = 0.0
+    public var landmarkSeconds = 0.0
+    public var outputSeconds = 0.0
+}
