@@ -9,6 +9,13 @@ public protocol FrameSource: AnyObject, Sendable {
     func next() throws -> VideoFrame?
     /// Packets the source could not decode and skipped.
     var corruptPackets: Int { get }
+    /// Frames a live source's timestamps say were sent but never arrived (lost in the network or
+    /// in FFmpeg's buffers).
+    var lostFrames: Int { get }
+}
+
+extension FrameSource {
+    public var lostFrames: Int { 0 }
 }
 
 extension VideoDecoder: FrameSource {}
