@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
               # a stream on standard input
               ffmpeg -i cam.mkv -f nut - | posepipe - -o tracks.jsonl
               # a live stream: lines at most a quarter second late, an end after 5 s of silence
-              posepipe udp://127.0.0.1:5000 -o - --max-latency 0.25 --timeout 5
+              posepipe rtsp://camera.local/stream -o - --max-latency 0.25 --timeout 5 | my-consumer
               # every clip under clips/, two at a time
               posepipe clips/ -o tracks/ --jobs 2 --report report.json
             """

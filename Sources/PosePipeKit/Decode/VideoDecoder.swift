@@ -23,7 +23,7 @@ public final class VideoDecoder: @unchecked Sendable {
     public var timedOut: Bool { interrupt.timedOut }
     /// Frames missing from a live source's timestamps (`FrameGaps`); 0 for inputs with an end.
     public var lostFrames: Int { isLive ? gaps.missing : 0 }
-    /// Whether the input is a live source: no end known (`Smoothing.hasEnd`).
+    /// Whether the input is a live source: a network stream or a device (`LatencyBound.applies`).
     public let isLive: Bool
     private var gaps: FrameGaps
     /// Frames dropped because they came in a pixel format swscale cannot convert.
@@ -133,7 +133,7 @@ public final class VideoDecoder: @unchecked Sendable {
         info = VideoInfo(
             source: source, width: shown.width, height: shown.height, fps: fps, duration: duration,
             codec: String(cString: decoderCodec.pointee.name), orientation: orientation)
-        isLive = !Smoothing.hasEnd(info)
+        isLive = LatencyBound.applies(to: info)
         if isLive, Self.holdsLastFrame(format) { interrupt.flushWhenIdle(after: Self.idleFlushSeconds) }
         // Probing read input; whatever the caller does before the first frame is no stall.
         interrupt.noteInput()

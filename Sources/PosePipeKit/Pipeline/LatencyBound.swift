@@ -14,6 +14,14 @@ public struct LatencyBound: Sendable, Equatable {
         self.maxLatency = maxLatency
     }
 
+    /// Whether the bound applies to `info`'s source: one that sends at its own pace and cannot be
+    /// made to wait (a network stream, a camera device), so falling behind it loses frames or
+    /// time. Inputs with an end are read at posepipe's pace; so is standard input, whose writer a
+    /// full pipe makes wait (a file piped in must lose nothing), so neither is ever skipped.
+    public static func applies(to info: VideoInfo) -> Bool {
+        !Smoothing.hasEnd(info) && InputLocation(info.source) != .standardInput
+    }
+
     /// The default `--max-latency`, in seconds.
     public static let defaultMaxLatency = 0.5
 

@@ -71,11 +71,14 @@ final class LookAhead<Look: FrameLooking>: Sendable {
     }
 
     /// Queues `frame` for the workers; false once nothing more is taken. A live source is read at its
-    /// own pace: when the workers are behind, the oldest queued frame is skipped to make room, so
-    /// the decode thread never waits and nothing overflows in FFmpeg's buffers below it.
+    /// own pace: when the workers are behind, the oldest queued frame, once the latency bound gives
+    /// up on it, is skipped to make room, so the decode thread waits at most that long and nothing
+    /// overflows in FFmpeg's buffers below it.
     private func queue(_ frame: VideoFrame) -> Bool {
         guard let timing else { return frames.push(Arrival(frame: frame, due: 0)) }
-        let (added, evicted) = frames.pushEvicting(Arrival(frame: frame, due: timing.due(frame)))
+        let (added, evicted) = frames.pushEvicting(Arrival(frame: frame, due: timing.due(frame))) {
+            timing.skipsLook(due: $0.due, newerWaiting: true)
+        }
         if let evicted { skip(evicted.frame) }
         return added
     }

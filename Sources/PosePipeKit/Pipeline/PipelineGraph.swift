@@ -18,7 +18,7 @@ import Dispatch
 /// decisions fixed by frame index, and every model session has one intra-op thread, so the output
 /// is the same for any number of workers.
 ///
-/// A live source (one without an end, `Smoothing.hasEnd`) has a latency bound (`--max-latency`):
+/// A live source (`LatencyBound.applies`) has a latency bound (`--max-latency`):
 /// a frame the bound gives up on is skipped by the look worker or the follower, goes around
 /// follow, tracking and smoothing filters, and reaches the sink marked skipped, in its place. The
 /// follower's loop then goes on from the last frame it followed, and tracking and smoothing, which
@@ -46,7 +46,7 @@ struct PipelineGraph<Finding: PersonFinding> {
              sink: (FrameResult) throws -> Void) throws -> RunSummary {
         let start = DispatchTime.now()
         let info = source.info
-        let timing = Smoothing.hasEnd(info) ? nil : options.maxLatency.map { LiveTiming(bound: LatencyBound(maxLatency: $0)) }
+        let timing = !LatencyBound.applies(to: info) ? nil : options.maxLatency.map { LiveTiming(bound: LatencyBound(maxLatency: $0)) }
         let ahead = LookAhead(source: source, looks: finding.looks(options: options, info: info),
                               maxFrames: options.maxFrames ?? .max, timing: timing, shouldStop: shouldStop)
         var follower = finding.follower(options: options, info: info)
