@@ -87,6 +87,25 @@ import Testing
         #expect(Set(processed.flatMap { $0.people.map(\.id) }).count == 1)
     }
 
+    @Test func aFullLiveQueueMakesRoomByItsOldestFrameWithoutWaiting() {
+        let queue = BoundedQueue<Int>(capacity: 2)
+        #expect(queue.pushEvicting(1) == (true, nil))
+        #expect(queue.pushEvicting(2) == (true, nil))
+        #expect(queue.pushEvicting(3) == (true, 1))
+        #expect(queue.pop() == 2 && queue.pop() == 3 && queue.isEmpty)
+        queue.close()
+        #expect(queue.pushEvicting(4) == (false, nil))
+    }
+
+    @Test func aFrameTooLateWhenDecodedComesWithoutItsPixels() throws {
+        let decoder = try VideoDecoder(source: Fixtures.pedestrians)
+        var frames: [VideoFrame] = []
+        while let frame = try decoder.next(withoutPixelsIf: { $0 < 0.45 }) { frames.append(frame) }
+        #expect(frames.map(\.index) == Array(0..<80))
+        #expect(frames.map { $0.rgb.isEmpty } == (0..<80).map { $0 < 5 })
+        #expect(frames.allSatisfy { $0.width == 768 && $0.height == 576 && abs($0.pts - Double($0.index) / 10) < 1e-9 })
+    }
+
     @Test func withoutABoundEveryFrameIsWorkedOn() throws {
         let (results, summary) = try run(try PacedSource(fps: 100), maxLatency: nil, smoothing: .online)
         #expect(results.map(\.frame.index) == Array(0..<80))

@@ -173,6 +173,12 @@ public final class VideoDecoder: @unchecked Sendable {
     /// The next frame in presentation order, or nil at the end of the stream.
     /// - Throws: `notAVideo` at the end of an input that held no frame at all.
     public func next() throws -> VideoFrame? {
+        try next(withoutPixelsIf: { _ in false })
+    }
+
+    /// The next frame, without its pixels (not converted to RGB) when `stale` says, of its PTS, that
+    /// it will be skipped anyway: a live source's decoder that falls behind catches up this way.
+    public func next(withoutPixelsIf stale: (Double) -> Bool) throws -> VideoFrame? {
         if let emptyInput {
             self.emptyInput = nil
             throw emptyInput
@@ -184,12 +190,12 @@ public final class VideoDecoder: @unchecked Sendable {
                 defer { av_frame_unref(frame) }
                 lastFrameDamaged = frame.pointee.decode_error_flags != 0 || frame.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
                 if lastFrameDamaged { damagedFrames += 1 }
-                if let converted = convert(frame) { return converted }
+                if let converted = convert(frame, stale: stale) { return converted }
                 continue
             }
             if received == FFmpegError.endOfFile {
                 finish()
-                return try next()
+                return try next(withoutPixelsIf: stale)
             }
             if received != FFmpegError.again {
                 // A broken picture: count it, drop it, keep decoding.
@@ -198,7 +204,7 @@ public final class VideoDecoder: @unchecked Sendable {
             }
             if draining {
                 finish()
-                return try next()
+                return try next(withoutPixelsIf: stale)
             }
             let mark = messages.count
             let read = av_read_frame(format, packet)
@@ -308,13 +314,18 @@ public final class VideoDecoder: @unchecked Sendable {
         "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
 
-    private func convert(_ frame: UnsafeMutablePointer<AVFrame>) -> VideoFrame? {
-        guard let rgb = converter.rgb(of: frame) else { return nil }
+    private func convert(_ frame: UnsafeMutablePointer<AVFrame>, stale: (Double) -> Bool) -> VideoFrame? {
+        let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
         let pts = timestamp(of: frame)
+        if stale(pts) {
+            gaps.note(pts: pts)
+            defer { nextIndex += 1 }
+            return VideoFrame.placeholder(index: nextIndex, pts: pts, width: width, height: height, orientation: info.orientation)
+        }
+        guard let rgb = converter.rgb(of: frame) else { return nil }
         gaps.note(pts: pts)
         defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, pts: pts, width: Int(frame.pointee.width), height: Int(frame.pointee.height), rgb: rgb,
-                          orientation: info.orientation)
+        return VideoFrame(index: nextIndex, pts: pts, width: width, height: height, rgb: rgb, orientation: info.orientation)
     }
 
     /// PTS in seconds; a frame without one is placed one nominal frame after the previous.

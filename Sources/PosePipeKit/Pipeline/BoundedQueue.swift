@@ -28,22 +28,14 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
-    /// Adds `item`; when the queue is full, its oldest item makes room and is returned as soon as
-    /// `evictable` says it may (asked again every few milliseconds), unless room comes first. A live
-    /// source's decoder, which must keep the source's pace, hands the evicted item on as skipped.
+    /// Adds `item` without waiting: when the queue is full its oldest item makes room and is
+    /// returned (a live source's decoder, which must keep the source's pace, hands it on as skipped).
     /// Nothing is added once the queue is closed.
-    func pushEvicting(_ item: Element, evictable: (Element) -> Bool) -> (added: Bool, evicted: Element?) {
+    func pushEvicting(_ item: Element) -> (added: Bool, evicted: Element?) {
         condition.lock()
         defer { condition.unlock() }
-        var evicted: Element?
-        while !closed && items.count >= capacity {
-            if evictable(items[0]) {
-                evicted = items.removeFirst()
-                break
-            }
-            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.005))
-        }
         guard !closed else { return (false, nil) }
+        let evicted = items.count >= capacity ? items.removeFirst() : nil
         items.append(item)
         condition.broadcast()
         return (true, evicted)

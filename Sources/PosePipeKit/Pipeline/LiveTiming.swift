@@ -27,6 +27,15 @@ final class LiveTiming: Sendable {
         return state.withLock { $0.clock.due(pts: frame.pts, arrival: arrival) }
     }
 
+    /// Whether a frame of `pts`, arriving now, is already too late: later than the bound even before
+    /// its look and follow. Such a frame is skipped at once (a newer one is surely on its way: the
+    /// source is ahead of the decoder), without converting its pixels.
+    func staleOnArrival(pts: Double) -> Bool {
+        let arrival = Self.now
+        let due = state.withLock { $0.clock.due(pts: pts, arrival: arrival) }
+        return bound.skips(age: arrival - due, remaining: 0, newerWaiting: true)
+    }
+
     /// Whether a look worker skips a frame due at `due`: a look and a follow lie ahead of it.
     func skipsLook(due: Double, newerWaiting: Bool) -> Bool {
         let remaining = state.withLock { $0.look.seconds + $0.follow.seconds }

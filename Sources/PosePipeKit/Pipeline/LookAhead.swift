@@ -30,13 +30,18 @@ final class LookAhead<Look: FrameLooking>: Sendable {
     private let decoding = DispatchGroup()
     private let looking = DispatchGroup()
 
+    /// Frames a live source's queue holds at most (at 1768×994, 84 MB).
+    static var liveQueue: Int { 16 }
+
     /// Starts decoding `source` (at most `maxFrames` frames, until `shouldStop` says so) and one
     /// worker per look.
     init(source: some FrameSource, looks: [Look], maxFrames: Int, timing: LiveTiming? = nil,
          shouldStop: @escaping @Sendable () -> Bool) {
         precondition(!looks.isEmpty, "a pipeline needs a worker")
         self.timing = timing
-        frames = BoundedQueue(capacity: 2 * looks.count)
+        // A live source's queue has room for the moments the workers wait on the follower, so that its
+        // decoder, which never waits, only skips frames the workers could not have taken in time.
+        frames = BoundedQueue(capacity: timing == nil ? 2 * looks.count : max(2 * looks.count, Self.liveQueue))
         seen = ReorderBuffer(window: 4 * looks.count)
         DispatchQueue(label: "posepipe.decode").async(group: decoding) { [self] in
             decode(source, maxFrames: maxFrames, shouldStop: shouldStop)
@@ -57,7 +62,8 @@ final class LookAhead<Look: FrameLooking>: Sendable {
         do {
             while count < maxFrames, !shouldStop() {
                 let began = DispatchTime.now()
-                guard let frame = try source.next() else { break }
+                guard let frame = try timing.map({ timing in try source.next(withoutPixelsIf: timing.staleOnArrival) }) ?? source.next()
+                else { break }
                 decodeTime.withLock { $0 += began.secondsSince }
                 guard queue(frame) else { break }
                 count += 1
@@ -71,14 +77,14 @@ final class LookAhead<Look: FrameLooking>: Sendable {
     }
 
     /// Queues `frame` for the workers; false once nothing more is taken. A live source is read at its
-    /// own pace: when the workers are behind, the oldest queued frame, once the latency bound gives
-    /// up on it, is skipped to make room, so the decode thread waits at most that long and nothing
-    /// overflows in FFmpeg's buffers below it.
+    /// own pace: when the workers are behind and the queue is full, its oldest frame is skipped to make
+    /// room, so the decode thread never waits and nothing piles up in FFmpeg's buffers below it, where
+    /// a source faster than real time would hide the delay from the PTS clock.
     private func queue(_ frame: VideoFrame) -> Bool {
         guard let timing else { return frames.push(Arrival(frame: frame, due: 0)) }
-        let (added, evicted) = frames.pushEvicting(Arrival(frame: frame, due: timing.due(frame))) {
-            timing.skipsLook(due: $0.due, newerWaiting: true)
-        }
+        // Too late already when decoded: its pixels were never made.
+        if frame.rgb.isEmpty { return skip(frame) }
+        let (added, evicted) = frames.pushEvicting(Arrival(frame: frame, due: timing.due(frame)))
         if let evicted { skip(evicted.frame) }
         return added
     }
