@@ -39,11 +39,11 @@ enum FFmpegInput {
         return context
     }
 
-    /// For a stream or URL, which may be live: the frame rate is learnt from a few frames, not
+    /// For a stream or URL, which may be live: the frame rate is learnt from two frames, not
     /// FFmpeg's 20 (two thirds of a second of a live source before its first frame), and a UDP
     /// receive buffer that overflows loses packets (counted by their frames, `FrameGaps`) instead
     /// of ending the input. Options a protocol does not know are left unused.
-    static let liveOptions = [("fpsprobesize", "4"), ("overrun_nonfatal", "1")]
+    static let liveOptions = [("fpsprobesize", "2"), ("overrun_nonfatal", "1")]
 
     /// The best video stream, passing over cover art (a still picture attached to audio).
     static func videoStream(in format: UnsafeMutablePointer<AVFormatContext>, source: String) throws
