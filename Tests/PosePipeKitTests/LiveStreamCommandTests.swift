@@ -50,7 +50,7 @@ import Testing
         #expect(!skipped.isEmpty)
         #expect(skipped.allSatisfy { ($0["persons"] as? [Any])?.isEmpty == true && $0["pts"] is Double })
         #expect(stderr.contains("frames processed, \(skipped.count) skipped to stay within --max-latency 0.2 s"), "\(stderr)")
-        #expect(stderr.contains("frames (\(skipped.count) skipped, \(lost) lost before posepipe)"), "\(stderr)")
+        #expect(stderr.contains("; live: \(skipped.count) frames skipped, \(lost) lost before posepipe"), "\(stderr)")
         // The stream's last frame is written (a demuxer would hold it until a next one that never comes).
         #expect(file.frames.last?["skipped"] == nil, "\(file.frames.last ?? [:])")
         // Skipped lines are part of the format every track reader takes.
