@@ -17,7 +17,8 @@
 #   BENCH_THREADS=1,2     posepipe --threads values
 #   BENCH_LONG_FPS=10     frame rate of the 10-minute memory clip (30 = the source's own; slow)
 #   BENCH_LONG=0          skip the 10-minute memory run
-#   BENCH_PARTS=speed,quality,memory,folder   what to measure (speed: the two clips timed)
+#   BENCH_PARTS=speed,quality,memory,folder,live   what to measure (speed: the two clips timed; live: live-latency.sh,
+#                         latency and frames processed/skipped/lost of a UDP stream at 1x and 2x posepipe's speed)
 #   BENCH_FOLDER_RUNS=3   timed runs of the folder, alternating
 #   BENCH_SKIP_BUILD=1    use the existing .build/release/posepipe as it is
 # The runs' own outputs (tracks, MediaPipe landmarks) stay in out/bench-runs/ for inspection.
@@ -46,7 +47,7 @@ LONG_SECONDS=600
 RUNS="${BENCH_RUNS:-5}"
 THREADS="${BENCH_THREADS:-1,2}"
 LONG_FPS="${BENCH_LONG_FPS:-10}"
-PARTS="${BENCH_PARTS:-speed,quality,memory,folder}"
+PARTS="${BENCH_PARTS:-speed,quality,memory,folder,live}"
 [ "${BENCH_LONG:-1}" = "0" ] && PARTS="$(tr , '\n' <<<"$PARTS" | grep -vx memory | paste -sd, -)"
 has_part() { [[ ",$PARTS," == *",$1,"* ]]; }
 
@@ -229,11 +230,17 @@ log "setup done in $((SECONDS - T0)) s"
 # ---------------------------------------------------------------------------------------------
 # 3. Measure
 # ---------------------------------------------------------------------------------------------
-"$VENV/bin/python" Scripts/bench/benchmark_run.py \
+# live is live-latency.sh's, below; the rest are benchmark_run.py's.
+RUN_PARTS="$(tr , '\n' <<<"$PARTS" | grep -vx live | paste -sd, -)"
+[ -z "$RUN_PARTS" ] || "$VENV/bin/python" Scripts/bench/benchmark_run.py \
     --posepipe "$BIN" --mp-python "$VENV/bin/python" --mp-script Scripts/bench/benchmark_mediapipe.py \
     --clip "two-person=$TWO_PERSON_CLIP=$TWO_PERSON_CLIP (sports2d 0.8.34 demo)" \
     --clip "single-person=${SINGLE_CLIP#"$ROOT"/}=pose2sim $P2S_VERSION wheel, $P2S_MEMBER (BSD-3-Clause)" \
-    --max-people-clip single-person --folder "$FOLDER" --folder-runs "${BENCH_FOLDER_RUNS:-3}" --parts "$PARTS" \
+    --max-people-clip single-person --folder "$FOLDER" --folder-runs "${BENCH_FOLDER_RUNS:-3}" --parts "$RUN_PARTS" \
     "${QUALITY_ARGS[@]}" "${MEMORY_ARGS[@]}" ${VARIANT_ARGS[@]+"${VARIANT_ARGS[@]}"} \
     --runs "$RUNS" --threads "$THREADS" --out "$OUT" --work "$OUT/bench-runs" --git "$GIT_DESC"
-log "done in $((SECONDS - T0)) s: out/benchmark.md, out/benchmark.json"
+if has_part live; then
+    log "live sources: Scripts/bench/live-latency.sh"
+    Scripts/bench/live-latency.sh "$BIN" >&2
+fi
+log "done in $((SECONDS - T0)) s: out/benchmark.md, out/benchmark.json, out/live-latency.md"

@@ -35,9 +35,18 @@ final class Progress {
 }
 
 extension RunSummary {
+    /// A live run's account of its frames, when some were skipped or lost: every frame the source
+    /// sent is processed, skipped on purpose, or lost before posepipe.
+    func liveAccount(maxLatency: Double) -> String? {
+        guard skippedFrames > 0 || lostFrames > 0 else { return nil }
+        return String(format: "%d frames processed, %d skipped to stay within --max-latency %g s, %d lost before posepipe",
+                      frames - skippedFrames, skippedFrames, maxLatency, lostFrames)
+    }
+
     /// Per-stage timings for `--verbose`.
     var report: String {
-        String(format: "%d frames, %d person-frames (%d with left and right swapped back) in %.2f s (%.1f fps); stage busy time: decode %.2f s, detection %.2f s, landmarks %.2f s, tracking+output %.2f s",
-               frames, people, sidesSwapped, seconds, Double(frames) / max(seconds, 1e-9), decodeSeconds, detectSeconds, landmarkSeconds, outputSeconds)
+        String(format: "%d frames, %d person-frames (%d with left and right swapped back) in %.2f s (%.1f fps); stage busy time: decode %.2f s, detection %.2f s, landmarks %.2f s, tracking+output %.2f s; live: %d frames skipped, %d lost before posepipe",
+               frames, people, sidesSwapped, seconds, Double(frames) / max(seconds, 1e-9), decodeSeconds, detectSeconds, landmarkSeconds,
+               outputSeconds, skippedFrames, lostFrames)
     }
 }

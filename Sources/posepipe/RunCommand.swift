@@ -13,6 +13,8 @@ struct RunCommand: ParsableCommand {
               posepipe clip.mp4 -o clip.jsonl --max-people 1 --angles --overlay o.mp4
               # a stream on standard input
               ffmpeg -i cam.mkv -f nut - | posepipe - -o tracks.jsonl
+              # a live stream: lines at most a quarter second late, an end after 5 s of silence
+              posepipe rtsp://camera.local/stream -o - --max-latency 0.25 --timeout 5 | my-consumer
               # every clip under clips/, two at a time
               posepipe clips/ -o tracks/ --jobs 2 --report report.json
             """
@@ -28,6 +30,8 @@ struct RunCommand: ParsableCommand {
     var quiet = false
 
     @OptionGroup(title: "Raw frames") var raw: RawArguments
+
+    @OptionGroup(title: "Live sources") var live: LiveArguments
 
     @OptionGroup(title: "Extra outputs") var outputs: OutputArguments
 
@@ -60,11 +64,15 @@ struct RunCommand: ParsableCommand {
             try OutputGuard.refuseOverwriting([input], with: overlay)
             if OutputGuard.isSameFile(output, overlay) { throw PosePipeError.badUsage("-o and --overlay both name \(overlay)") }
         }
-        let decoder = try VideoDecoder(source: input, raw: try raw.format(), shouldStop: stop.check)
         var options = pipeline.options()
+        options.maxLatency = live.maxLatency
         // The overlay draws every frame, so frames held back by offline smoothing keep their pixels.
         if outputs.overlay != nil { options.keepsPixels = { _ in true } }
-        let engine = try PosePipeline(description: description, options: options)
+        // A stream may be live: its model sessions are ready before its first frame comes, not after.
+        let streamed = input == "-" || input.contains("://")
+        let early = streamed ? try PosePipeline(description: description, options: options) : nil
+        let decoder = try VideoDecoder(source: input, raw: try raw.format(), timeout: live.timeout, shouldStop: stop.check)
+        let engine = try early ?? PosePipeline(description: description, options: options)
         let writer = try TrackWriter(path: output)
         let overlay = try outputs.overlay.map {
             try OverlayWriter(path: $0, info: decoder.info, skeleton: description.keypoints.skeleton, clearScore: description.clearScore)
@@ -90,10 +98,16 @@ struct RunCommand: ParsableCommand {
         }
         try writer.close()
         for warning in decoder.warnings { StandardError.line("posepipe: warning: \(input): \(warning)") }
+        if let accounts = summary.liveAccount(maxLatency: live.maxLatency) { StandardError.line("posepipe: \(input): \(accounts)") }
         if pipeline.verbose { StandardError.line(summary.report) }
+        let written = "\(summary.frames) frames written to \(output == "-" ? "standard output" : output)"
         if let code = stop.exitCode {
-            StandardError.line("posepipe: interrupted: \(summary.frames) frames written to \(output == "-" ? "standard output" : output)")
+            StandardError.line("posepipe: interrupted: \(written)")
             throw ExitCode(code)
+        }
+        if decoder.timedOut, let timeout = live.timeout {
+            StandardError.line("posepipe: \(PosePipeError.sourceStalled(path: input, seconds: timeout)): \(written)")
+            throw ExitCode(PosePipeError.sourceStalled(path: input, seconds: timeout).exitCode)
         }
     }
 }

@@ -11,6 +11,7 @@ enum FFmpegInput {
             throw PosePipeError.inputUnreadable(path: source, reason: "out of memory")
         }
         allocated.pointee.interrupt_callback = interrupt.callback
+        interrupt.watch(allocated)
         if let standardInput {
             allocated.pointee.pb = standardInput.context
             allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
@@ -22,17 +23,27 @@ enum FFmpegInput {
         if let raw {
             inputFormat = av_find_input_format("rawvideo")
             for (key, value) in raw.demuxerOptions { av_dict_set(&options, key, value, 0) }
+        } else if location.localPath == nil {
+            for (key, value) in liveOptions { av_dict_set(&options, key, value, 0) }
         }
         var context: UnsafeMutablePointer<AVFormatContext>? = allocated
         let status = location.withFFmpegURL { avformat_open_input(&context, $0, inputFormat, &options) }
         guard status >= 0, let context else {
             // FFmpeg has freed the context it was given.
+            interrupt.watch(nil)
             FFmpegLog.stopListening(to: allocated)
             if interrupt.shouldStop() { throw PosePipeError.interrupted }
+            if interrupt.timedOut { throw PosePipeError.sourceStalled(path: source, seconds: interrupt.timeout ?? 0) }
             throw openError(source: source, status: status, detail: messages.lastError())
         }
         return context
     }
+
+    /// For a stream or URL, which may be live: the frame rate is learnt from two frames, not
+    /// FFmpeg's 20 (two thirds of a second of a live source before its first frame), and a UDP
+    /// receive buffer that overflows loses packets (counted by their frames, `FrameGaps`) instead
+    /// of ending the input. Options a protocol does not know are left unused.
+    static let liveOptions = [("fpsprobesize", "2"), ("overrun_nonfatal", "1")]
 
     /// The best video stream, passing over cover art (a still picture attached to audio).
     static func videoStream(in format: UnsafeMutablePointer<AVFormatContext>, source: String) throws

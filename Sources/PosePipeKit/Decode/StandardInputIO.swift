@@ -43,13 +43,16 @@ final class StandardInputIO {
 
     private func fill(_ buffer: UnsafeMutablePointer<UInt8>, size: Int) -> Int32 {
         while true {
-            if interrupt.shouldStop() { return FFmpegError.exit }
+            if interrupt.shouldEnd() { return FFmpegError.exit }
             var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, Self.pollMilliseconds)
             if ready < 0 && errno != EINTR { return posepipe_averror(errno) }
             guard ready > 0 else { continue }
             let count = read(STDIN_FILENO, buffer, size)
-            if count > 0 { return Int32(count) }
+            if count > 0 {
+                interrupt.noteInput()
+                return Int32(count)
+            }
             if count == 0 { return FFmpegError.endOfFile }
             if errno != EINTR && errno != EAGAIN { return posepipe_averror(errno) }
         }

@@ -19,6 +19,13 @@ public final class VideoDecoder: @unchecked Sendable {
     public private(set) var partialFrameBytes: Int?
     /// True once every frame of the input was returned (false after a stop request).
     public private(set) var reachedEnd = false
+    /// True when reading ended because a live source sent nothing for `timeout` seconds.
+    public var timedOut: Bool { interrupt.timedOut }
+    /// Frames missing from a live source's timestamps (`FrameGaps`); 0 for inputs with an end.
+    public var lostFrames: Int { isLive ? gaps.missing : 0 }
+    /// Whether the input is a live source: a network stream or a device (`LatencyBound.applies`).
+    public let isLive: Bool
+    private var gaps: FrameGaps
     /// Frames dropped because they came in a pixel format swscale cannot convert.
     public var unconvertibleFrames: Int { converter.unconvertible }
     private var unconvertibleFormat: String { converter.unconvertibleFormat }
@@ -53,13 +60,14 @@ public final class VideoDecoder: @unchecked Sendable {
     ///   - threads: decoder threads; 0 lets FFmpeg choose.
     ///   - raw: read headerless frames of this format instead of probing a container.
     ///   - shouldStop: polled while waiting for input, so a stalled stream can be stopped.
-    public init(source: String, threads: Int = 1, raw: RawVideoFormat? = nil,
+    ///   - timeout: seconds without input after which reading ends (`timedOut`); nil: no limit.
+    public init(source: String, threads: Int = 1, raw: RawVideoFormat? = nil, timeout: Double? = nil,
                 shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
         FFmpegLog.install()
         let location = InputLocation(source)
         try InputChecks.beforeOpening(location, source: source)
         self.raw = raw
-        interrupt = InputInterrupt(shouldStop)
+        interrupt = InputInterrupt(shouldStop, timeout: timeout)
         standardInput = location == .standardInput ? try StandardInputIO(interrupt: interrupt) : nil
         format = try FFmpegInput.open(location, source: source, raw: raw, interrupt: interrupt,
                                standardInput: standardInput, messages: messages)
@@ -70,6 +78,7 @@ public final class VideoDecoder: @unchecked Sendable {
             try InputChecks.indexReachable(format, source: source)
             let infoStatus = avformat_find_stream_info(format, nil)
             if infoStatus < 0 {
+                if interrupt.timedOut { throw PosePipeError.sourceStalled(path: source, seconds: timeout ?? 0) }
                 throw shouldStop() ? PosePipeError.interrupted
                     : PosePipeError.notAVideo(path: source, reason: messages.lastError() ?? FFmpegError.message(infoStatus))
             }
@@ -105,6 +114,7 @@ public final class VideoDecoder: @unchecked Sendable {
         let rate = av_guess_frame_rate(format, videoStream, nil)
         let fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0
         frameStep = fps > 0 ? 1 / fps : 0
+        gaps = FrameGaps(step: frameStep)
         let rotation = FFmpegInput.clockwiseRotation(of: videoStream)
         let quarterTurn = DisplayOrientation(clockwiseDegrees: rotation)
         let orientation = quarterTurn ?? .upright
@@ -123,9 +133,14 @@ public final class VideoDecoder: @unchecked Sendable {
         info = VideoInfo(
             source: source, width: shown.width, height: shown.height, fps: fps, duration: duration,
             codec: String(cString: decoderCodec.pointee.name), orientation: orientation)
+        isLive = LatencyBound.applies(to: info)
+        if isLive, Self.holdsLastFrame(format) { interrupt.flushWhenIdle(after: Self.idleFlushSeconds) }
+        // Probing read input; whatever the caller does before the first frame is no stall.
+        interrupt.noteInput()
     }
 
     deinit {
+        interrupt.watch(nil)
         if let codec { FFmpegLog.stopListening(to: codec) }
         if let format { FFmpegLog.stopListening(to: format) }
         av_frame_free(&frame)
@@ -146,6 +161,9 @@ public final class VideoDecoder: @unchecked Sendable {
         if corruptPackets > 0 { damage.append("skipped \(Self.count(corruptPackets, "undecodable packet"))") }
         if damagedFrames > 0 { damage.append("\(Self.count(damagedFrames, "frame")) repaired by the decoder") }
         if !damage.isEmpty { lines.append("damaged data: " + damage.joined(separator: ", ")) }
+        if lostFrames > 0 {
+            lines.append("lost before posepipe: \(Self.count(lostFrames, "frame")) missing from the stream's timestamps (the network or FFmpeg's receive buffer dropped them)")
+        }
         if unconvertibleFrames > 0 {
             lines.append("skipped \(Self.count(unconvertibleFrames, "frame")) in pixel format \(unconvertibleFormat), which FFmpeg's scaler cannot convert")
         }
@@ -155,6 +173,12 @@ public final class VideoDecoder: @unchecked Sendable {
     /// The next frame in presentation order, or nil at the end of the stream.
     /// - Throws: `notAVideo` at the end of an input that held no frame at all.
     public func next() throws -> VideoFrame? {
+        try next(withoutPixelsIf: { _ in false })
+    }
+
+    /// The next frame, without its pixels (not converted to RGB) when `stale` says, of its PTS, that
+    /// it will be skipped anyway: a live source's decoder that falls behind catches up this way.
+    public func next(withoutPixelsIf stale: (Double) -> Bool) throws -> VideoFrame? {
         if let emptyInput {
             self.emptyInput = nil
             throw emptyInput
@@ -166,12 +190,12 @@ public final class VideoDecoder: @unchecked Sendable {
                 defer { av_frame_unref(frame) }
                 lastFrameDamaged = frame.pointee.decode_error_flags != 0 || frame.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0
                 if lastFrameDamaged { damagedFrames += 1 }
-                if let converted = convert(frame) { return converted }
+                if let converted = convert(frame, stale: stale) { return converted }
                 continue
             }
             if received == FFmpegError.endOfFile {
                 finish()
-                return try next()
+                return try next(withoutPixelsIf: stale)
             }
             if received != FFmpegError.again {
                 // A broken picture: count it, drop it, keep decoding.
@@ -180,11 +204,17 @@ public final class VideoDecoder: @unchecked Sendable {
             }
             if draining {
                 finish()
-                return try next()
+                return try next(withoutPixelsIf: stale)
             }
             let mark = messages.count
             let read = av_read_frame(format, packet)
-            if read == FFmpegError.again && !interrupt.shouldStop() {
+            if interrupt.takeIdleFlush() {
+                // The flush ended the read with an error on the I/O context; the source goes on.
+                format.pointee.pb?.pointee.error = 0
+                format.pointee.pb?.pointee.eof_reached = 0
+                if read < 0 { continue }
+            }
+            if read == FFmpegError.again && !interrupt.shouldStop() && !interrupt.timedOut {
                 // A live demuxer with nothing yet; FFmpeg asks to be called again.
                 usleep(5_000)
                 continue
@@ -196,6 +226,7 @@ public final class VideoDecoder: @unchecked Sendable {
                 continue
             }
             defer { av_packet_unref(packet) }
+            interrupt.noteInput()
             guard packet.pointee.stream_index == streamIndex else { continue }
             packetsRead += 1
             if let raw, Int(packet.pointee.size) < raw.frameBytes {
@@ -210,10 +241,20 @@ public final class VideoDecoder: @unchecked Sendable {
         return nil
     }
 
+    /// Seconds of silence from a live source after which the frame a demuxer holds is handed over.
+    static let idleFlushSeconds = 0.1
+
+    /// Whether `format`'s demuxer keeps a frame until the next one starts (a PES without a length,
+    /// a raw elementary stream split by a parser), so a stream's last frame needs an idle flush.
+    private static func holdsLastFrame(_ format: UnsafeMutablePointer<AVFormatContext>) -> Bool {
+        let name = String(cString: format.pointee.iformat.pointee.name)
+        return ["mpegts", "h264", "hevc", "mpeg", "mpegvideo"].contains(name)
+    }
+
     /// Notes why reading stopped. A read error is a cut; a plain end of file may be one too
     /// (FFmpeg reports the end of a truncated file as an ordinary end), which `finish` judges.
     private func noteEnd(status: Int32, messagesBefore mark: Int) {
-        guard !interrupt.shouldStop() else { return }
+        guard !interrupt.shouldStop(), !interrupt.timedOut else { return }
         if status == FFmpegError.endOfFile {
             sawEndOfFile = true
             // Some demuxers do say so when a file stops short ("File ended prematurely"), as a warning.
@@ -229,6 +270,10 @@ public final class VideoDecoder: @unchecked Sendable {
     private func finish() {
         finished = true
         reachedEnd = !interrupt.shouldStop()
+        if interrupt.timedOut && nextIndex == 0 {
+            emptyInput = .sourceStalled(path: info.source, seconds: interrupt.timeout ?? 0)
+            return
+        }
         if reachedEnd && nextIndex == 0 {
             emptyInput = .notAVideo(path: info.source, reason: emptyReason)
             return
@@ -269,12 +314,18 @@ public final class VideoDecoder: @unchecked Sendable {
         "\(n) \(noun)\(n == 1 ? "" : "s")"
     }
 
-    private func convert(_ frame: UnsafeMutablePointer<AVFrame>) -> VideoFrame? {
-        guard let rgb = converter.rgb(of: frame) else { return nil }
+    private func convert(_ frame: UnsafeMutablePointer<AVFrame>, stale: (Double) -> Bool) -> VideoFrame? {
+        let width = Int(frame.pointee.width), height = Int(frame.pointee.height)
         let pts = timestamp(of: frame)
+        if stale(pts) {
+            gaps.note(pts: pts)
+            defer { nextIndex += 1 }
+            return VideoFrame.placeholder(index: nextIndex, pts: pts, width: width, height: height, orientation: info.orientation)
+        }
+        guard let rgb = converter.rgb(of: frame) else { return nil }
+        gaps.note(pts: pts)
         defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, pts: pts, width: Int(frame.pointee.width), height: Int(frame.pointee.height), rgb: rgb,
-                          orientation: info.orientation)
+        return VideoFrame(index: nextIndex, pts: pts, width: width, height: height, rgb: rgb, orientation: info.orientation)
     }
 
     /// PTS in seconds; a frame without one is placed one nominal frame after the previous.

@@ -25,6 +25,11 @@ public struct VideoFrame: Sendable {
         self.orientation = orientation
     }
 
+    /// A frame's place, time and size when its pixels were never made (`rgb` empty).
+    static func placeholder(index: Int, pts: Double, width: Int, height: Int, orientation: DisplayOrientation) -> VideoFrame {
+        VideoFrame(unchecked: index, pts: pts, width: width, height: height, rgb: [], orientation: orientation)
+    }
+
     /// The frame's place, time and size without its pixels (`rgb` empty): what a result held back for a
     /// while needs, at none of a picture's memory.
     public func withoutPixels() -> VideoFrame {

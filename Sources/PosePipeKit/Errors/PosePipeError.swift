@@ -30,6 +30,8 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
     case noVideos(folder: String, reason: String)
     /// A stop signal arrived while the input was being opened.
     case interrupted
+    /// A live source sent nothing for `--timeout` seconds.
+    case sourceStalled(path: String, seconds: Double)
     /// A track file that cannot be read as one, or that does not belong to the video it is drawn on.
     case badTracks(path: String, reason: String)
 
@@ -47,6 +49,7 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badUsage(let message): message
         case .noVideos(let folder, let reason): "no videos in \(folder): \(reason)"
         case .interrupted: "interrupted"
+        case .sourceStalled(let path, let seconds): "nothing received from \(path) for \(JSONText.number(seconds, decimals: 3)) s (--timeout)"
         case .badTracks(let path, let reason): "track file \(path): \(reason)"
         }
     }
@@ -63,6 +66,7 @@ public enum PosePipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .inferenceFailed: 70  // EX_SOFTWARE
         case .outOfRange, .badUsage: 64  // EX_USAGE
         case .noVideos: 66  // EX_NOINPUT
+        case .sourceStalled: 74  // EX_IOERR
         case .interrupted: ExitStatus.interrupted(signal: SIGINT)
         }
     }

@@ -10,7 +10,8 @@ public enum TrackExport {
     ///
     /// - Parameters:
     ///   - angles: adds each person's joint and segment angles, from the smoothed keypoints.
-    ///   - alsoTo: receives every frame's result after its line is written (an overlay video).
+    ///   - alsoTo: receives every frame's result after its line is written (an overlay video), but
+    ///     for skipped frames that came without their pixels.
     public static func run(_ source: some FrameSource, through pipeline: PosePipeline, into writer: TrackWriter,
                            angles: JointAngles? = nil, alsoTo: ((FrameResult) throws -> Void)? = nil,
                            shouldStop: @escaping @Sendable () -> Bool = { false },
@@ -23,9 +24,14 @@ public enum TrackExport {
         }
         let summary = try pipeline.run(source, shouldStop: shouldStop) { result in
             try writeHeader()
-            let measured = angles.map { angles in result.people.map { angles.named($0.keypoints) } }
-            try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people, angles: measured))
-            try alsoTo?(result)
+            if result.skipped {
+                try writer.write(TrackRecord.skipped(index: result.frame.index, pts: result.frame.pts))
+            } else {
+                let measured = angles.map { angles in result.people.map { angles.named($0.keypoints) } }
+                try writer.write(TrackRecord.frame(index: result.frame.index, pts: result.frame.pts, people: result.people, angles: measured))
+            }
+            // A frame skipped while decoding left its pixels behind: an overlay goes on from the next.
+            if !result.skipped || !result.frame.rgb.isEmpty { try alsoTo?(result) }
             onFrame(result.frame)
         }
         try writeHeader()

@@ -34,6 +34,17 @@ public enum TrackRecord {
         ])
     }
 
+    /// The line of a live source's frame skipped to keep within `--max-latency`: its place and time,
+    /// `"skipped":true`, and no people, since nobody looked for them.
+    public static func skipped(index: Int, pts: Double) -> String {
+        JSONText.object([
+            ("frame", String(index)),
+            ("pts", JSONText.number(pts, decimals: 6)),
+            ("skipped", "true"),
+            ("persons", "[]"),
+        ])
+    }
+
     static func person(_ p: TrackedPerson, angles: [(name: String, degrees: Double?)]? = nil) -> String {
         let box = p.box
         var fields: [(String, String)] = [

@@ -28,6 +28,19 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Adds `item` without waiting: when the queue is full its oldest item makes room and is
+    /// returned (a live source's decoder, which must keep the source's pace, hands it on as skipped).
+    /// Nothing is added once the queue is closed.
+    func pushEvicting(_ item: Element) -> (added: Bool, evicted: Element?) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closed else { return (false, nil) }
+        let evicted = items.count >= capacity ? items.removeFirst() : nil
+        items.append(item)
+        condition.broadcast()
+        return (true, evicted)
+    }
+
     /// The oldest item, waiting for one; nil once the queue is closed and empty.
     func pop() -> Element? {
         condition.lock()
@@ -37,6 +50,13 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         let item = items.removeFirst()
         condition.broadcast()
         return item
+    }
+
+    /// Whether nothing is queued now.
+    var isEmpty: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return items.isEmpty
     }
 
     /// No more pushes: waiting consumers drain what is left, then get nil.

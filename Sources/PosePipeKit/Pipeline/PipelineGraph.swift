@@ -18,6 +18,12 @@ import Dispatch
 /// decisions fixed by frame index, and every model session has one intra-op thread, so the output
 /// is the same for any number of workers.
 ///
+/// A live source (`LatencyBound.applies`) has a latency bound (`--max-latency`):
+/// a frame the bound gives up on is skipped by the look worker or the follower, goes around
+/// follow, tracking and smoothing filters, and reaches the sink marked skipped, in its place. The
+/// follower's loop then goes on from the last frame it followed, and tracking and smoothing, which
+/// count time by PTS, see the gap as time passing.
+///
 /// When a stage fails on frame n, frames 0..<n reach the sink, the smoothing window's held frames
 /// included, and the run throws that one error. Of failures on several frames the earliest frame's
 /// wins; this thread's (the follower's, the sink's) come in frame order and end the run at once.
@@ -40,8 +46,9 @@ struct PipelineGraph<Finding: PersonFinding> {
              sink: (FrameResult) throws -> Void) throws -> RunSummary {
         let start = DispatchTime.now()
         let info = source.info
+        let timing = !LatencyBound.applies(to: info) ? nil : options.maxLatency.map { LiveTiming(bound: LatencyBound(maxLatency: $0)) }
         let ahead = LookAhead(source: source, looks: finding.looks(options: options, info: info),
-                              maxFrames: options.maxFrames ?? .max, shouldStop: shouldStop)
+                              maxFrames: options.maxFrames ?? .max, timing: timing, shouldStop: shouldStop)
         var follower = finding.follower(options: options, info: info)
         var tracking = TrackingStage(options: options, clearScore: clearScore, flip: flip)
         var smoothing = options.smoothing.stage(for: info, clearScore: clearScore, keepsPixels: options.keepsPixels)
@@ -54,6 +61,7 @@ struct PipelineGraph<Finding: PersonFinding> {
                 try sink(result)
                 summary.frames += 1
                 summary.people += result.people.count
+                if result.skipped { summary.skippedFrames += 1 }
             }
             summary.outputSeconds += began.secondsSince
         }
@@ -61,13 +69,24 @@ struct PipelineGraph<Finding: PersonFinding> {
         var sinkFailed = false
         while let block = ahead.nextBlock(batch: options.frameBatch) {
             do {
-                let observed = try follower.follow(block)
                 let began = DispatchTime.now()
-                let results = observed.flatMap { smoothing.smooth(tracking.track($0)) }
-                trackingSeconds += began.secondsSince
+                let (seen, skipped) = Self.split(block, timing: timing, newerWaiting: ahead.hasNext)
+                let observed = seen.isEmpty ? [] : try follower.follow(seen)
+                let tracked = DispatchTime.now()
+                var results: [FrameResult] = []
+                var next = observed.makeIterator()
+                for frame in block.map(\.frame) {
+                    if skipped.contains(frame.index) {
+                        results += smoothing.skip(frame)
+                    } else if let frame = next.next() {
+                        results += smoothing.smooth(tracking.track(frame))
+                    }
+                }
+                trackingSeconds += tracked.secondsSince
                 sinkFailed = true
                 try emit(results)
                 sinkFailed = false
+                if !seen.isEmpty { timing?.noteFollow(began.secondsSince / Double(seen.count)) }
             } catch {
                 failure = error
                 ahead.cancel()
@@ -87,7 +106,30 @@ struct PipelineGraph<Finding: PersonFinding> {
         summary.landmarkSeconds = times.landmarks
         summary.outputSeconds += times.tracking + trackingSeconds
         summary.corruptPackets = source.corruptPackets
+        summary.lostFrames = source.lostFrames
         summary.seconds = start.secondsSince
         return summary
+    }
+
+    /// The frames of `block` the follower works on, and the indices of those skipped: by a look
+    /// worker already, or here when the latency bound gives up on them (a later frame of the block,
+    /// or the next block's first when `newerWaiting`, being newer).
+    private static func split<Sight>(_ block: [LookedFrame<Sight>], timing: LiveTiming?, newerWaiting: Bool)
+        -> (seen: [SeenFrame<Sight>], skipped: Set<Int>) {
+        var seen: [SeenFrame<Sight>] = []
+        var skipped: Set<Int> = []
+        for (position, looked) in block.enumerated() {
+            guard case .seen(let frame) = looked else {
+                skipped.insert(looked.frame.index)
+                continue
+            }
+            let newer = position < block.count - 1 || newerWaiting
+            if let timing, timing.skipsFollow(due: frame.due, newerWaiting: newer) {
+                skipped.insert(frame.frame.index)
+            } else {
+                seen.append(frame)
+            }
+        }
+        return (seen, skipped)
     }
 }

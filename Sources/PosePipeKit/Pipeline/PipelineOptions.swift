@@ -25,6 +25,9 @@ public struct PipelineOptions: Sendable {
     /// newcomers, largest first. Once the places are taken, detections are not looked at and
     /// people beyond the limit are dropped at crop planning, before pose inference.
     public var maxPeople: Int?
+    /// A live source's latency bound in seconds (`LatencyBound`); nil: none, every frame is
+    /// worked on however late. Inputs with an end are never skipped.
+    public var maxLatency: Double?
     /// Which frames keep their pixels while offline smoothing holds their results back (to draw on them);
     /// by default none, so half a second of held frames costs no picture memory.
     public var keepsPixels: @Sendable (_ frameIndex: Int) -> Bool = { _ in false }
@@ -32,7 +35,7 @@ public struct PipelineOptions: Sendable {
     public init(threads: Int = 2,
                 smoothing: Smoothing = Smoothing(), keepSides: Bool = true,
                 trackGap: Double = 1.0, maxFrames: Int? = nil, detectEvery: Int? = nil, detectTiles: Int = 2, frameBatch: Int = 1,
-                maxPeople: Int? = nil) {
+                maxPeople: Int? = nil, maxLatency: Double? = LatencyBound.defaultMaxLatency) {
         self.threads = threads
         self.smoothing = smoothing
         self.keepSides = keepSides
@@ -42,6 +45,7 @@ public struct PipelineOptions: Sendable {
         self.detectTiles = max(0, detectTiles)
         self.frameBatch = max(1, frameBatch)
         self.maxPeople = maxPeople.map { max(1, $0) }
+        self.maxLatency = maxLatency.flatMap { $0.isFinite ? max(0, $0) : nil }
     }
 
     /// Detections a second of video when `detectEvery` is nil.

@@ -6,6 +6,23 @@
 struct SeenFrame<Sight: Sendable>: Sendable {
     var frame: VideoFrame
     var sight: Sight
+    /// When a live source's frame was due (`LiveTiming`), for the follower's skip decision.
+    var due = 0.0
+}
+
+/// What the look stage hands on for a frame, in frame order: what a worker saw in it, or that the
+/// frame was skipped (a live source's stale frame, `LatencyBound`), which goes around the follow,
+/// tracking and smoothing filters to the sink as a skipped line.
+enum LookedFrame<Sight: Sendable>: Sendable {
+    case seen(SeenFrame<Sight>)
+    case skipped(VideoFrame)
+
+    var frame: VideoFrame {
+        switch self {
+        case .seen(let seen): seen.frame
+        case .skipped(let frame): frame
+        }
+    }
 }
 
 /// A frame and the people found in it, before they have ids: the follow stage's output, the
@@ -29,4 +46,7 @@ public struct FrameResult: Sendable {
     /// `PipelineOptions.keepsPixels` says otherwise.
     public var frame: VideoFrame
     public var people: [TrackedPerson]
+    /// A live source's frame skipped to keep within `--max-latency`: nobody looked for people in
+    /// it, so `people` is empty and says nothing about who was there.
+    public var skipped = false
 }

@@ -17,12 +17,14 @@ final class ReorderBuffer<Element: Sendable>: @unchecked Sendable {
     }
 
     /// Stores the result for `index`; false when the buffer was cancelled or `index` lies past
-    /// the end set by `finish(count:)`, so nobody will take it.
+    /// the end set by `finish(count:)`, so nobody will take it. `beyondWindow` stores it without
+    /// waiting for the window: for results that cost next to no memory (a skipped frame's place),
+    /// put by a thread that must not wait.
     @discardableResult
-    func put(_ element: Element, at index: Int) -> Bool {
+    func put(_ element: Element, at index: Int, beyondWindow: Bool = false) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !cancelled && !isPastEnd(index) && index >= nextIndex + window { condition.wait() }
+        while !beyondWindow && !cancelled && !isPastEnd(index) && index >= nextIndex + window { condition.wait() }
         guard !cancelled, !isPastEnd(index) else { return false }
         pending[index] = element
         condition.broadcast()
@@ -40,6 +42,13 @@ final class ReorderBuffer<Element: Sendable>: @unchecked Sendable {
         nextIndex += 1
         condition.broadcast()
         return element
+    }
+
+    /// Whether the result for the next index is in now, so `take()` would not wait.
+    var hasNext: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending[nextIndex] != nil
     }
 
     /// No index at or past `count` will be handed out; the results before it still are. Of

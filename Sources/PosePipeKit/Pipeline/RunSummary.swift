@@ -5,6 +5,10 @@ public struct RunSummary: Sendable {
     /// Person-frames whose left and right keypoints were swapped back (`SideKeeper`).
     public var sidesSwapped = 0
     public var corruptPackets = 0
+    /// Lines written for frames skipped to keep within `--max-latency` (a live source), among `frames`.
+    public var skippedFrames = 0
+    /// Frames missing from a live source's timestamps: lost before posepipe read them.
+    public var lostFrames = 0
     public var seconds = 0.0
     /// Summed busy time of each stage, in seconds.
     public var decodeSeconds = 0.0

@@ -2,6 +2,9 @@
 /// frame order and gives back the frames it is done with, now (online) or its window later (offline).
 protocol SmoothingStage {
     mutating func smooth(_ frame: TrackedFrame) -> [FrameResult]
+    /// A skipped frame (`LatencyBound`), given back in its place among the others, marked skipped.
+    /// Filters go on across it as time passing: it is no frame where everyone was missing.
+    mutating func skip(_ frame: VideoFrame) -> [FrameResult]
     /// Every frame still held back, smoothed with what is known. Called on every way out of a run
     /// (the end, a stop, a failure) so the output never ends short of a frame that was finished.
     mutating func finish() -> [FrameResult]
@@ -34,6 +37,10 @@ struct OnlineSmoothingStage: SmoothingStage {
         [FrameResult(frame: frame.frame, people: smoother.smooth(frame.people, at: frame.frame.pts, activeIDs: frame.activeIDs))]
     }
 
+    func skip(_ frame: VideoFrame) -> [FrameResult] {
+        [FrameResult(frame: frame, people: [], skipped: true)]
+    }
+
     func finish() -> [FrameResult] { [] }
 }
 
@@ -52,6 +59,11 @@ struct OfflineSmoothingStage: SmoothingStage {
     mutating func smooth(_ frame: TrackedFrame) -> [FrameResult] {
         let kept = keepsPixels(frame.frame.index) ? frame.frame : frame.frame.withoutPixels()
         return smoother.push(FrameResult(frame: kept, people: frame.people))
+    }
+
+    mutating func skip(_ frame: VideoFrame) -> [FrameResult] {
+        let kept = keepsPixels(frame.index) ? frame : frame.withoutPixels()
+        return smoother.push(FrameResult(frame: kept, people: [], skipped: true))
     }
 
     mutating func finish() -> [FrameResult] {

@@ -63,6 +63,12 @@ public struct FixedLagSmoother: Sendable {
 
     /// Takes the next frame (frames must come in order) and returns those now `lagFrames` behind it.
     public mutating func push(_ result: FrameResult) -> [FrameResult] {
+        guard !result.skipped else {
+            // Nobody looked at a skipped frame: runs stay open across it, and the next frame's step
+            // spans its time.
+            held.append((result, []))
+            return releaseBeyondLag()
+        }
         let time = result.frame.pts
         var dt = lastTime.map { time - $0 } ?? 0
         if !(dt > 0) { dt = frameInterval }
@@ -93,6 +99,10 @@ public struct FixedLagSmoother: Sendable {
         }
         open = nowOpen
         held.append((result, links))
+        return releaseBeyondLag()
+    }
+
+    private mutating func releaseBeyondLag() -> [FrameResult] {
         var out: [FrameResult] = []
         while held.count > lagFrames { out.append(release()) }
         return out

@@ -160,6 +160,14 @@ final class JSONLineScanner {
         return true
     }
 
+    /// Takes `true` or `false`, or fails.
+    func boolean() throws(Failure) -> Bool {
+        try skipSpace()
+        let isTrue = try peek() == UInt8(ascii: "t")
+        try word(isTrue ? "true" : "false")
+        return isTrue
+    }
+
     /// Takes the letters of `literal`, or fails.
     private func word(_ literal: StaticString) throws(Failure) {
         for index in 0..<literal.utf8CodeUnitCount {

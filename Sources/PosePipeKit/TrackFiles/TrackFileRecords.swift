@@ -36,6 +36,8 @@ public struct TrackFrame: Sendable, Equatable {
     public var index: Int
     public var pts: Double
     public var persons: [Person]
+    /// A live source's frame posepipe skipped (`--max-latency`): nobody looked for people in it.
+    public var skipped = false
 
     /// One person record of a frame line.
     public struct Person: Sendable, Equatable {

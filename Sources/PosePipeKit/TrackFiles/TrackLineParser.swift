@@ -37,11 +37,12 @@ struct TrackLineParser {
     }
 
     func frame() throws -> TrackFrame {
-        var index: Int?, pts: Double?, persons: [TrackFrame.Person]?
+        var index: Int?, pts: Double?, persons: [TrackFrame.Person]?, skipped = false
         try scanner.object { key in
             switch key {
             case "frame": index = try scanner.integer()
             case "pts": pts = try scanner.number()
+            case "skipped": skipped = try scanner.boolean()
             case "persons":
                 var people: [TrackFrame.Person] = []
                 try scanner.array { people.append(try person()) }
@@ -50,7 +51,9 @@ struct TrackLineParser {
             }
         }
         guard let index, let pts, let persons else { throw Missing() }
-        return TrackFrame(index: index, pts: pts, persons: persons)
+        var frame = TrackFrame(index: index, pts: pts, persons: persons)
+        frame.skipped = skipped
+        return frame
     }
 
     private func person() throws -> TrackFrame.Person {
