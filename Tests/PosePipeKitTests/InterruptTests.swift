@@ -51,7 +51,9 @@ import Testing
         let sent = Date()
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        #expect(Date().timeIntervalSince(sent) < 5, "the blocked read ends with the signal, not with the input")
+        // The input never ends, so only the signal can end the run; the bound leaves room for a loaded machine
+        // (6.3 s was seen at load 18 on 2 cores).
+        #expect(Date().timeIntervalSince(sent) < 30, "the blocked read ends with the signal, not with the input")
         #expect(process.terminationStatus == 143)
         let tracks = try TrackFile(path: output)
         tracks.expectConsecutiveFrames()
