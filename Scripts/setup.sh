@@ -219,26 +219,12 @@ debian_archive_uri() {
     return 1
 }
 
-ensure_ort_headers() {
-    ort_hdr_ok && return 0
-    local uri
-    # POSEPIPE_DEBIAN_URI overrides the Debian archive URI read from this machine's apt sources.
-    if [ -n "${POSEPIPE_DEBIAN_URI:-}" ]; then
-        uri="$POSEPIPE_DEBIAN_URI"
-    else
-        uri="$(debian_archive_uri)" || die "no Debian archive entry for this release found in /etc/apt/sources.list{,.d/}; set POSEPIPE_DEBIAN_URI"
-    fi
-    log "fetching $HDR_PACKAGE from Debian $HDR_SUITE (private apt setup, nothing installed) -> ${ORT_DIR#"$ROOT"/}/include/"
-
-    local tmp; tmp="$(mktemp -d "${TMPDIR:-/tmp}/posepipe-apt.XXXXXX")"; CLEANUP+=("$tmp")
-    chmod 0755 "$tmp"   # apt's download sandbox user (_apt) must reach the folders below
-    mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/etc/sources.list.d" \
-             "$tmp/etc/preferences.d" "$tmp/etc/trusted.gpg.d" "$tmp/dl"
-    : >"$tmp/status"; : >"$tmp/etc/sources.list"; : >"$tmp/etc/preferences"
-    if [ "$(id -u)" -eq 0 ] && id -u _apt >/dev/null 2>&1; then chown _apt "$tmp/dl"; fi
+# private_apt_conf DIR: an apt configuration whose state, cache, sources, pins and keys all live under DIR.
+private_apt_conf() {
+    local tmp="$1"
     # Read after the machine's own apt.conf(.d) (so proxies etc. still apply); overrides every place
     # that could bring in the machine's sources, lists, pins, trusted keys or installed-package state.
-    cat >"$tmp/apt.conf" <<EOF
+    cat <<EOF
 Dir::State::Lists "$tmp/lists";
 Dir::State::status "$tmp/status";
 Dir::Cache "$tmp/cache";
@@ -263,6 +249,26 @@ Acquire::IndexTargets::deb::Contents-deb::DefaultEnabled "false";
 #clear DPkg::Post-Invoke;
 #clear DPkg::Pre-Install-Pkgs;
 EOF
+}
+
+ensure_ort_headers() {
+    ort_hdr_ok && return 0
+    local uri
+    # POSEPIPE_DEBIAN_URI overrides the Debian archive URI read from this machine's apt sources.
+    if [ -n "${POSEPIPE_DEBIAN_URI:-}" ]; then
+        uri="$POSEPIPE_DEBIAN_URI"
+    else
+        uri="$(debian_archive_uri)" || die "no Debian archive entry for this release found in /etc/apt/sources.list{,.d/}; set POSEPIPE_DEBIAN_URI"
+    fi
+    log "fetching $HDR_PACKAGE from Debian $HDR_SUITE (private apt setup, nothing installed) -> ${ORT_DIR#"$ROOT"/}/include/"
+
+    local tmp; tmp="$(mktemp -d "${TMPDIR:-/tmp}/posepipe-apt.XXXXXX")"; CLEANUP+=("$tmp")
+    chmod 0755 "$tmp"   # apt's download sandbox user (_apt) must reach the folders below
+    mkdir -p "$tmp/lists/partial" "$tmp/cache/archives/partial" "$tmp/etc/sources.list.d" \
+             "$tmp/etc/preferences.d" "$tmp/etc/trusted.gpg.d" "$tmp/dl"
+    : >"$tmp/status"; : >"$tmp/etc/sources.list"; : >"$tmp/etc/preferences"
+    if [ "$(id -u)" -eq 0 ] && id -u _apt >/dev/null 2>&1; then chown _apt "$tmp/dl"; fi
+    private_apt_conf "$tmp" >"$tmp/apt.conf"
     local apt=(apt-get -q -c "$tmp/apt.conf")
 
     # Find a local Debian keyring that verifies the trixie Release file (bookworm's

@@ -33,6 +33,7 @@ import time
 import numpy as np
 
 import benchmark_quality as quality
+from benchmark_report import render
 
 
 VARIANTS = []  # other pipelines timed beside the default one (--variant)
@@ -382,26 +383,8 @@ def track_quality(label, path, tag, mp_smoothed=None):
     return result
 
 
-def render_quality(rows):
-    L = ["Track quality (untimed runs): jitter = mean |p(t+1) − 2p(t) + p(t−1)| and lag = mean distance of a "
-         "smoothed track from the same tool's unsmoothed one, over frames and the COCO-17 joints, both in "
-         "thousandths of the person's size (the larger side of the box around those joints; "
-         "`Scripts/bench/benchmark_quality.py`). posepipe offline is the default for files; MediaPipe smoothed is "
-         "`Pose()`'s default.", "",
-         "| clip | jitter posepipe raw / online / offline | jitter MediaPipe raw / smoothed | lag posepipe online / offline "
-         "| lag MediaPipe smoothed | left/right swapped back (person-frames) |",
-         "|---|---|---|---|---|---|"]
-    for q in rows:
-        j, g = q["jitter"], q["lag"]
-        L.append(f"| {q['label']} | {fmt(j['posepipe_raw'])} / {fmt(j['posepipe_online'])} / {fmt(j['posepipe_offline'])} "
-                 f"| {fmt(j['mediapipe_raw'])} / {fmt(j['mediapipe_smoothed'])} | {fmt(g['posepipe_online'])} / "
-                 f"{fmt(g['posepipe_offline'])} | {fmt(g['mediapipe_smoothed'])} | "
-                 f"{'–' if q['swapped_back'] is None else q['swapped_back']} of {q['person_frames']} |")
-    return "\n".join(L) + "\n"
-
-
 # ---------------------------------------------------------------------------------------------
-# Report
+# Medians and ratios of runs
 # ---------------------------------------------------------------------------------------------
 def med(runs, key):
     return statistics.median(r[key] for r in runs)
@@ -414,152 +397,10 @@ def paired_ratio(ours, theirs, key):
     return round(statistics.median(ratios), 3) if ratios else None
 
 
-def fmt(x, nd=1):
-    return "–" if x is None else f"{x:.{nd}f}"
-
-
-def render(report):
-    clips = report["clips"]
-    L = []
-    L.append("# posepipe vs MediaPipe (same BlazePose full weights)")
-    L.append("")
-    c = report["config"]
-    L.append(f"{report['machine']['cpu']}, {report['machine']['cores']} cores; posepipe "
-             f"{report['posepipe']['git']} (binary sha256 {report['posepipe']['sha256'][:12]}); "
-             f"MediaPipe {report['mediapipe']['version']}, OpenCV {report['mediapipe']['opencv']}; "
-             f"{report['started']}, load average {report['machine']['loadavg_at_start'][0]:.1f} at the start, "
-             f"{report['machine']['loadavg_at_end'][0]:.1f} at the end. Medians of {c['runs']} alternating runs; "
-             f"each run timed from spawn to exit (start-up, model loading and decoding included on both "
-             f"sides); peak RSS is the maximum over runs. A person-frame is one person in one frame: posepipe's "
-             f"person records, MediaPipe's frames with a pose; ratios per person-frame are medians of the ratios "
-             f"of runs made next to each other.")
-    L.append("")
-    if clips:
-        render_speed(L, report)
-    if report.get("folder"):
-        render_folder(L, report["folder"])
-    m = report.get("memory")
-    if m:
-        L.append(f"Memory, posepipe `--threads {m['threads']}`, one run each "
-                 f"({m['long']['probe']['width']}×{m['long']['probe']['height']} "
-                 f"{m['long']['probe']['codec']} at {fmt(m['long']['probe']['fps'], 0)} fps, "
-                 f"{m['source']} looped):")
-        L.append("")
-        L.append("| clip | frames | wall s | frames/s | peak RSS MB |")
-        L.append("|---|---|---|---|---|")
-        for key in ("short", "long"):
-            r = m[key]["run"]
-            L.append(f"| {m[key]['label']} | {r['frames']} | {fmt(r['wall_s'])} | {fmt(r['fps'])} | "
-                     f"{fmt(r['peak_rss_mb'], 0)} |")
-        L.append(f"| ratio long / short | {m['long']['run']['frames'] / max(1, m['short']['run']['frames']):.0f}× "
-                 f"| | | {fmt(m['rss_ratio'], 2)} |")
-        L.append("")
-    if report.get("quality"):
-        L.append(render_quality(report["quality"]))
-    L.append("Clips: " + "; ".join(f"{k['label']} = {k['source']}" for k in clips + report.get("quality_clips", [])) + ".")
-    return "\n".join(L) + "\n"
-
-
-def render_speed(L, report):
-    clips = report["clips"]
-    threads = report["config"]["threads"]
-    ts = " / ".join(f"t{t}" for t in threads)
-    head = "| | " + " | ".join(
-        f"{k['label']}<br>{k['probe']['width']}×{k['probe']['height']} {k['probe']['codec']}, "
-        f"{fmt(k['probe']['fps'], 0)} fps, {k['frames']} frames" for k in clips) + " |"
-    L.append(head)
-    L.append("|---" * (len(clips) + 1) + "|")
-
-    def row(label, cells):
-        L.append(f"| {label} | " + " | ".join(cells) + " |")
-
-    def one(k, key, nd=1):
-        return fmt(k["summary"].get(key), nd) if "one_fps" in k["summary"] else "–"
-
-    for t in threads:
-        row(f"posepipe frames/s, `--threads {t}`",
-            [fmt(k["summary"][f"posepipe_t{t}_fps"]) for k in clips])
-    row("MediaPipe frames/s", [fmt(k["summary"]["mediapipe_fps"]) for k in clips])
-    row(f"ratio posepipe / MediaPipe ({ts})",
-        [" / ".join(fmt(k["summary"][f"ratio_t{t}"], 2) for t in threads) for k in clips])
-    row("decode only, ffmpeg frames/s (1 thread / default)",
-        [f"{fmt(k['decode'][0]['fps'], 0)} / {fmt(k['decode'][1]['fps'], 0)}" for k in clips])
-    row(f"persons/s (posepipe `--threads {threads[-1]}`; persons per frame)",
-        [f"{fmt(k['summary']['persons_per_s'])} ({fmt(k['summary']['persons_per_frame'], 2)})"
-         for k in clips])
-    row(f"person-frames/s: posepipe {ts} / MediaPipe (MediaPipe's poses per frame)",
-        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_persons_per_s"]) for t in threads]
-                    + [fmt(k["summary"]["mediapipe_persons_per_s"])])
-         + f" ({fmt(k['summary']['mediapipe_persons_per_frame'], 2)})" for k in clips])
-    row(f"CPU ms per person-frame: posepipe {ts} / MediaPipe",
-        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_cpu_ms_per_person"]) for t in threads]
-                    + [fmt(k["summary"]["mediapipe_cpu_ms_per_person"])]) for k in clips])
-    row(f"ratio posepipe / MediaPipe: person-frames/s ({ts}); CPU per person-frame ({ts})",
-        ["; ".join(" / ".join(fmt(k["summary"][f"ratio_t{t}_{key}"], 2) for t in threads)
-                   for key in ("persons_per_s", "cpu_ms_per_person")) for k in clips])
-    row(f"posepipe `--max-people 1` (`--threads {threads[-1]}`): frames/s; person-frames/s (per frame); CPU ms per person-frame",
-        [f"{one(k, 'one_fps')}; {one(k, 'one_persons_per_s')} ({one(k, 'one_persons_per_frame', 2)}); "
-         f"{one(k, 'one_cpu_ms_per_person')}" for k in clips])
-    row("… ratio to MediaPipe: person-frames/s; CPU per person-frame",
-        [f"{one(k, 'ratio_one_persons_per_s', 2)}; {one(k, 'ratio_one_cpu_ms_per_person', 2)}" for k in clips])
-    for v in VARIANTS:
-        def cell(k, key, nd=2):
-            return fmt(k["summary"].get("variants", {}).get(v["name"], {}).get(key), nd)
-        row(f"`--pipeline {v['name']}`{' (' + v['note'] + ')' if v['note'] else ''} (`--threads {threads[-1]}`): "
-            "person-frames/s; CPU ms per person-frame; ratio to MediaPipe: person-frames/s, CPU per person-frame; "
-            "person-frames/s ÷ default pipeline's",
-            [f"{cell(k, 'persons_per_s', 1)}; {cell(k, 'cpu_ms_per_person', 1)}; {cell(k, 'ratio_persons_per_s')}, "
-             f"{cell(k, 'ratio_cpu_ms_per_person')}; {cell(k, 'ratio_to_default_persons_per_s')}" for k in clips])
-    row(f"peak RSS MB: posepipe {ts} / MediaPipe",
-        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_rss_mb"], 0) for t in threads]
-                    + [fmt(k["summary"]["mediapipe_rss_mb"], 0)]) for k in clips])
-    row(f"CPU s per run: posepipe {ts} / MediaPipe",
-        [" / ".join([fmt(k["summary"][f"posepipe_t{t}_cpu_s"]) for t in threads]
-                    + [fmt(k["summary"]["mediapipe_cpu_s"])]) for k in clips])
-    row("agreement: keypoint distance / box size, median / p95",
-        [f"{fmt(k['agreement'].get('normalized_error_median'), 3)} / "
-         f"{fmt(k['agreement'].get('normalized_error_p95'), 3)}" for k in clips])
-    row("… on keypoints MediaPipe rates visible (≥ 0.5)",
-        [f"{fmt(k['agreement'].get('visible_only', {}).get('median'), 3)} / "
-         f"{fmt(k['agreement'].get('visible_only', {}).get('p95'), 3)}" for k in clips])
-    row("frames compared; MediaPipe pose & posepipe none; posepipe pose & MediaPipe none",
-        [f"{k['agreement']['frames_compared']}; {k['agreement']['mediapipe_pose_posepipe_none']}; "
-         f"{k['agreement']['posepipe_pose_mediapipe_none']}" for k in clips])
-    row("posepipe output identical across " + "/".join(f"t{t}" for t in threads),
-        ["yes" if k["summary"]["identical_across_threads"] else "no" for k in clips])
-    L.append("")
-    busy = [(k["label"], k["summary"].get("verbose_line")) for k in clips]
-    if any(b for _, b in busy):
-        L.append(f"posepipe `--verbose` last line (`--threads {threads[-1]}`, last run):")
-        L.append("")
-        for label, b in busy:
-            if b:
-                L.append(f"- {label}: `{b}`")
-        L.append("")
-
-
-def render_folder(L, f):
-    s = f["summary"]
-    L.append(f"Folder of {f['clips']} clips ({f['frames']} frames, `{os.path.basename(f['folder'])}`): posepipe "
-             f"`FOLDER -o OUT --jobs N --threads {f['threads']} --overwrite` against MediaPipe as two processes side by "
-             f"side, each working through half the clips; medians of {len(f['runs']['mediapipe_2_processes'])} "
-             f"alternating runs, ratios to MediaPipe paired by run.")
-    L.append("")
-    L.append("| | wall s | clips/hour | CPU s | person-frames/s | CPU ms per person-frame | clips/hour ÷ MediaPipe's "
-             "| CPU per person-frame ÷ MediaPipe's |")
-    L.append("|---|---|---|---|---|---|---|---|")
-    for key, label in (("posepipe_jobs1", "posepipe `--jobs 1`"), ("posepipe_jobs2", "posepipe `--jobs 2` (the default at `--threads 2`)"),
-                       ("mediapipe_2_processes", "MediaPipe, 2 processes")):
-        r = s[key]
-        L.append(f"| {label} | {fmt(r['wall_s'])} | {fmt(r['clips_per_hour'], 0)} | {fmt(r['cpu_s'])} | "
-                 f"{fmt(r['persons_per_s'])} | {fmt(r['cpu_ms_per_person'])} | {fmt(r['ratio_clips_per_hour'], 2)} | "
-                 f"{fmt(r['ratio_cpu_ms_per_person'], 2)} |")
-    L.append("")
-
-
 # ---------------------------------------------------------------------------------------------
-def main():
-    global ARGS, WORK, VERBOSE_OK, VARIANTS
+# The run: options, the report's header, then each part
+# ---------------------------------------------------------------------------------------------
+def parse_args():
     ap = argparse.ArgumentParser(description="posepipe vs MediaPipe benchmark (see Scripts/bench/benchmark.sh)")
     ap.add_argument("--posepipe", required=True)
     ap.add_argument("--mp-python", required=True)
@@ -585,26 +426,26 @@ def main():
     ap.add_argument("--folder-runs", type=int, default=3)
     ap.add_argument("--parts", default="speed,quality,memory,folder",
                     help="what to measure: speed (the clips, timed), quality, memory, folder")
-    ARGS = ap.parse_args()
-    VARIANTS = []
-    for spec in ARGS.variant:
-        name, folder, note = (spec.split("=", 2) + ["", ""])[:3]
-        env = dict(os.environ, POSEPIPE_PIPELINES=os.path.abspath(folder)) if folder else None
-        VARIANTS.append({"name": name, "env": env, "note": note})
-    parts = set(ARGS.parts.split(","))
-    if parts - {"speed", "quality", "memory", "folder"}:
-        die(f"unknown --parts {ARGS.parts}")
-    WORK = ARGS.work
-    os.makedirs(WORK, exist_ok=True)
-    os.makedirs(ARGS.out, exist_ok=True)
-    threads = [int(t) for t in ARGS.threads.split(",")]
-    for tool in ("ffmpeg", "ffprobe"):
-        if shutil.which(tool) is None:
-            die(f"{tool} not found on PATH")
-    help_text = subprocess.run([ARGS.posepipe, "run", "--help"], capture_output=True, text=True)
-    VERBOSE_OK = "--verbose" in (help_text.stdout + help_text.stderr)
+    return ap.parse_args()
 
-    t_begin = time.perf_counter()
+
+def clip_spec(spec):
+    """LABEL=PATH=SOURCE -> (label, path, source), the missing parts empty."""
+    return tuple((spec.split("=", 2) + ["", ""])[:3])
+
+
+def variants(specs):
+    """--variant NAME[=PIPELINES_DIR[=NOTE]] -> the name, the environment that finds it, the note."""
+    found = []
+    for spec in specs:
+        name, folder, note = clip_spec(spec)
+        env = dict(os.environ, POSEPIPE_PIPELINES=os.path.abspath(folder)) if folder else None
+        found.append({"name": name, "env": env, "note": note})
+    return found
+
+
+def report_header(threads):
+    """What ran where: the machine, posepipe's binary and command, MediaPipe's versions and settings."""
     mp_versions = subprocess.run(
         [ARGS.mp_python, "-c", "from importlib.metadata import version as v; import json; "
          "print(json.dumps({'version': v('mediapipe'), 'opencv': v('opencv-contrib-python'), 'numpy': v('numpy')}))"],
@@ -617,7 +458,7 @@ def main():
         pass
     with open(ARGS.posepipe, "rb") as f:
         sha = hashlib.sha256(f.read()).hexdigest()
-    report = {
+    return {
         "started": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(),
                     "loadavg_at_start": os.getloadavg()},
@@ -632,133 +473,174 @@ def main():
         "clips": [],
     }
 
-    for spec in ARGS.clip if "speed" in parts else []:
-        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
-        if not os.path.isfile(path):
-            die(f"clip {path} is missing")
-        tag = re.sub(r"\W+", "_", label)
-        p = probe(path)
-        log(f"{label}: {path} ({p['width']}x{p['height']} {p['codec']}, {p['packets']} packets)")
-        clip = {"label": label, "path": path, "source": source, "probe": p, "posepipe_runs": [],
-                "mediapipe_runs": []}
-        clip["decode"] = [decode_ceiling(path, 1, ARGS.decode_runs, p["packets"]),
-                          decode_ceiling(path, None, ARGS.decode_runs, p["packets"])]
-        log(f"  decode only: {clip['decode'][0]['fps']} fps (1 thread), {clip['decode'][1]['fps']} fps (default)")
-        pp_out = {t: os.path.join(WORK, f"{tag}.posepipe.t{t}.jsonl") for t in threads}
-        mp_out = os.path.join(WORK, f"{tag}.mediapipe.jsonl")
-        one_person = label in ARGS.max_people_clip
-        clip["posepipe_one_runs"] = []
-        for i in range(ARGS.runs):
-            for t in threads:
-                r = run_posepipe(path, pp_out[t], t, f"run {i + 1} --threads {t}")
-                r["run"] = i + 1
-                clip["posepipe_runs"].append(r)
-                log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t}: {r['frames']} frames in "
-                    f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
-            if one_person:
-                t = threads[-1]
-                r = run_posepipe(path, os.path.join(WORK, f"{tag}.posepipe.one.jsonl"), t,
-                                 f"run {i + 1} --max-people 1", extra=("--max-people", "1"))
-                r["run"] = i + 1
-                clip["posepipe_one_runs"].append(r)
-                log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t} --max-people 1: {r['frames']} frames in "
-                    f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
-            for v in VARIANTS:
-                r = run_posepipe(path, os.path.join(WORK, f"{tag}.posepipe.{v['name']}.jsonl"), threads[-1],
-                                 f"run {i + 1} --pipeline {v['name']}", extra=("--pipeline", v["name"]), env=v["env"])
-                r["run"] = i + 1
-                clip.setdefault("variant_runs", {}).setdefault(v["name"], []).append(r)
-                log(f"  run {i + 1}/{ARGS.runs} posepipe --pipeline {v['name']}: {r['frames']} frames in "
-                    f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
-            r = run_mediapipe(path, mp_out, f"run {i + 1}")
-            r["run"] = i + 1
-            clip["mediapipe_runs"].append(r)
-            log(f"  run {i + 1}/{ARGS.runs} MediaPipe: {r['frames']} frames in {r['wall_s']:.2f} s = "
-                f"{r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
-        clip["frames"] = clip["posepipe_runs"][-1]["frames"]
-        s = {}
-        mp_runs = clip["mediapipe_runs"]
-        s["mediapipe_fps"] = med(mp_runs, "fps")
-        s["mediapipe_wall_s"] = med(mp_runs, "wall_s")
-        s["mediapipe_cpu_s"] = med(mp_runs, "cpu_s")
-        s["mediapipe_rss_mb"] = max(r["peak_rss_mb"] for r in mp_runs)
-        s["mediapipe_persons_per_s"] = med(mp_runs, "persons_per_s")
-        s["mediapipe_cpu_ms_per_person"] = med(mp_runs, "cpu_ms_per_person")
-        s["mediapipe_persons_per_frame"] = round(mp_runs[-1]["poses"] / max(1, mp_runs[-1]["frames"]), 3)
-        for t in threads:
-            runs = [r for r in clip["posepipe_runs"] if r["threads"] == t]
-            s[f"posepipe_t{t}_fps"] = med(runs, "fps")
-            s[f"posepipe_t{t}_wall_s"] = med(runs, "wall_s")
-            s[f"posepipe_t{t}_cpu_s"] = med(runs, "cpu_s")
-            s[f"posepipe_t{t}_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
-            s[f"ratio_t{t}"] = round(s[f"posepipe_t{t}_fps"] / s["mediapipe_fps"], 3)
-            s[f"posepipe_t{t}_persons_per_s"] = med(runs, "persons_per_s")
-            s[f"posepipe_t{t}_cpu_ms_per_person"] = med(runs, "cpu_ms_per_person")
-            s[f"ratio_t{t}_persons_per_s"] = paired_ratio(runs, mp_runs, "persons_per_s")
-            s[f"ratio_t{t}_cpu_ms_per_person"] = paired_ratio(runs, mp_runs, "cpu_ms_per_person")
-        one = clip["posepipe_one_runs"]
-        if one:
-            s["one_fps"] = med(one, "fps")
-            s["one_persons_per_s"] = med(one, "persons_per_s")
-            s["one_cpu_ms_per_person"] = med(one, "cpu_ms_per_person")
-            s["one_persons_per_frame"] = round(one[-1]["persons"] / max(1, one[-1]["frames"]), 3)
-            s["ratio_one_persons_per_s"] = paired_ratio(one, mp_runs, "persons_per_s")
-            s["ratio_one_cpu_ms_per_person"] = paired_ratio(one, mp_runs, "cpu_ms_per_person")
-        s["variants"] = {name: {"fps": med(vr, "fps"), "persons_per_s": med(vr, "persons_per_s"),
-                                "cpu_ms_per_person": med(vr, "cpu_ms_per_person"),
-                                "ratio_persons_per_s": paired_ratio(vr, mp_runs, "persons_per_s"),
-                                "ratio_cpu_ms_per_person": paired_ratio(vr, mp_runs, "cpu_ms_per_person"),
-                                "ratio_to_default_persons_per_s": paired_ratio(vr, [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]], "persons_per_s")}
-                         for name, vr in clip.get("variant_runs", {}).items()}
-        last = [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]]
-        s["persons_per_s"] = med(last, "persons_per_s")
-        s["persons_per_frame"] = round(last[-1]["persons"] / max(1, last[-1]["frames"]), 3)
-        s["verbose_line"] = last[-1]["verbose_line"]
-        s["identical_across_threads"] = all(identical_tracks(pp_out[threads[0]], pp_out[t]) for t in threads[1:])
-        clip["summary"] = s
-        clip["agreement"] = agreement(pp_out[threads[-1]], mp_out)
-        a = clip["agreement"]
-        log(f"  agreement: median {a.get('normalized_error_median')}, p95 {a.get('normalized_error_p95')} "
-            f"of box size over {a['frames_compared']} frames")
-        report["clips"].append(clip)
 
+def time_round(clip, i, threads, tag, pp_out, mp_out, one_person):
+    """Run i of a clip: posepipe at each thread count, --max-people 1, each variant, then MediaPipe."""
+    path = clip["path"]
+    for t in threads:
+        r = run_posepipe(path, pp_out[t], t, f"run {i + 1} --threads {t}")
+        r["run"] = i + 1
+        clip["posepipe_runs"].append(r)
+        log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t}: {r['frames']} frames in "
+            f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
+    if one_person:
+        t = threads[-1]
+        r = run_posepipe(path, os.path.join(WORK, f"{tag}.posepipe.one.jsonl"), t,
+                         f"run {i + 1} --max-people 1", extra=("--max-people", "1"))
+        r["run"] = i + 1
+        clip["posepipe_one_runs"].append(r)
+        log(f"  run {i + 1}/{ARGS.runs} posepipe --threads {t} --max-people 1: {r['frames']} frames in "
+            f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
+    for v in VARIANTS:
+        r = run_posepipe(path, os.path.join(WORK, f"{tag}.posepipe.{v['name']}.jsonl"), threads[-1],
+                         f"run {i + 1} --pipeline {v['name']}", extra=("--pipeline", v["name"]), env=v["env"])
+        r["run"] = i + 1
+        clip.setdefault("variant_runs", {}).setdefault(v["name"], []).append(r)
+        log(f"  run {i + 1}/{ARGS.runs} posepipe --pipeline {v['name']}: {r['frames']} frames in "
+            f"{r['wall_s']:.2f} s = {r['fps']:.1f} fps, {r['persons']} person-frames")
+    r = run_mediapipe(path, mp_out, f"run {i + 1}")
+    r["run"] = i + 1
+    clip["mediapipe_runs"].append(r)
+    log(f"  run {i + 1}/{ARGS.runs} MediaPipe: {r['frames']} frames in {r['wall_s']:.2f} s = "
+        f"{r['fps']:.1f} fps, {r['peak_rss_mb']:.0f} MB")
+
+
+def summarize_clip(clip, threads, pp_out):
+    """Medians of a clip's runs, and each posepipe variant's ratios to the MediaPipe runs beside it."""
+    s = {}
+    mp_runs = clip["mediapipe_runs"]
+    s["mediapipe_fps"] = med(mp_runs, "fps")
+    s["mediapipe_wall_s"] = med(mp_runs, "wall_s")
+    s["mediapipe_cpu_s"] = med(mp_runs, "cpu_s")
+    s["mediapipe_rss_mb"] = max(r["peak_rss_mb"] for r in mp_runs)
+    s["mediapipe_persons_per_s"] = med(mp_runs, "persons_per_s")
+    s["mediapipe_cpu_ms_per_person"] = med(mp_runs, "cpu_ms_per_person")
+    s["mediapipe_persons_per_frame"] = round(mp_runs[-1]["poses"] / max(1, mp_runs[-1]["frames"]), 3)
+    for t in threads:
+        runs = [r for r in clip["posepipe_runs"] if r["threads"] == t]
+        s[f"posepipe_t{t}_fps"] = med(runs, "fps")
+        s[f"posepipe_t{t}_wall_s"] = med(runs, "wall_s")
+        s[f"posepipe_t{t}_cpu_s"] = med(runs, "cpu_s")
+        s[f"posepipe_t{t}_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+        s[f"ratio_t{t}"] = round(s[f"posepipe_t{t}_fps"] / s["mediapipe_fps"], 3)
+        s[f"posepipe_t{t}_persons_per_s"] = med(runs, "persons_per_s")
+        s[f"posepipe_t{t}_cpu_ms_per_person"] = med(runs, "cpu_ms_per_person")
+        s[f"ratio_t{t}_persons_per_s"] = paired_ratio(runs, mp_runs, "persons_per_s")
+        s[f"ratio_t{t}_cpu_ms_per_person"] = paired_ratio(runs, mp_runs, "cpu_ms_per_person")
+    one = clip["posepipe_one_runs"]
+    if one:
+        s["one_fps"] = med(one, "fps")
+        s["one_persons_per_s"] = med(one, "persons_per_s")
+        s["one_cpu_ms_per_person"] = med(one, "cpu_ms_per_person")
+        s["one_persons_per_frame"] = round(one[-1]["persons"] / max(1, one[-1]["frames"]), 3)
+        s["ratio_one_persons_per_s"] = paired_ratio(one, mp_runs, "persons_per_s")
+        s["ratio_one_cpu_ms_per_person"] = paired_ratio(one, mp_runs, "cpu_ms_per_person")
+    last = [r for r in clip["posepipe_runs"] if r["threads"] == threads[-1]]
+    s["variants"] = {name: {"fps": med(vr, "fps"), "persons_per_s": med(vr, "persons_per_s"),
+                            "cpu_ms_per_person": med(vr, "cpu_ms_per_person"),
+                            "ratio_persons_per_s": paired_ratio(vr, mp_runs, "persons_per_s"),
+                            "ratio_cpu_ms_per_person": paired_ratio(vr, mp_runs, "cpu_ms_per_person"),
+                            "ratio_to_default_persons_per_s": paired_ratio(vr, last, "persons_per_s")}
+                     for name, vr in clip.get("variant_runs", {}).items()}
+    s["persons_per_s"] = med(last, "persons_per_s")
+    s["persons_per_frame"] = round(last[-1]["persons"] / max(1, last[-1]["frames"]), 3)
+    s["verbose_line"] = last[-1]["verbose_line"]
+    s["identical_across_threads"] = all(identical_tracks(pp_out[threads[0]], pp_out[t]) for t in threads[1:])
+    return s
+
+
+def speed_clip(spec, threads):
+    """One --clip timed: FFmpeg's decoding ceiling, ARGS.runs rounds of runs, their summary, and how
+    far posepipe's keypoints are from MediaPipe's."""
+    label, path, source = clip_spec(spec)
+    if not os.path.isfile(path):
+        die(f"clip {path} is missing")
+    tag = re.sub(r"\W+", "_", label)
+    p = probe(path)
+    log(f"{label}: {path} ({p['width']}x{p['height']} {p['codec']}, {p['packets']} packets)")
+    clip = {"label": label, "path": path, "source": source, "probe": p, "posepipe_runs": [],
+            "mediapipe_runs": []}
+    clip["decode"] = [decode_ceiling(path, 1, ARGS.decode_runs, p["packets"]),
+                      decode_ceiling(path, None, ARGS.decode_runs, p["packets"])]
+    log(f"  decode only: {clip['decode'][0]['fps']} fps (1 thread), {clip['decode'][1]['fps']} fps (default)")
+    pp_out = {t: os.path.join(WORK, f"{tag}.posepipe.t{t}.jsonl") for t in threads}
+    mp_out = os.path.join(WORK, f"{tag}.mediapipe.jsonl")
+    clip["posepipe_one_runs"] = []
+    for i in range(ARGS.runs):
+        time_round(clip, i, threads, tag, pp_out, mp_out, label in ARGS.max_people_clip)
+    clip["frames"] = clip["posepipe_runs"][-1]["frames"]
+    clip["summary"] = summarize_clip(clip, threads, pp_out)
+    clip["agreement"] = agreement(pp_out[threads[-1]], mp_out)
+    a = clip["agreement"]
+    log(f"  agreement: median {a.get('normalized_error_median')}, p95 {a.get('normalized_error_p95')} "
+        f"of box size over {a['frames_compared']} frames")
+    return clip
+
+
+def quality_part(report, parts):
+    """Track quality of every --clip (reusing the speed part's smoothed MediaPipe run) and --quality-clip."""
     report["quality"] = []
     report["quality_clips"] = []
     for spec in ARGS.clip if "quality" in parts else []:
-        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
+        label, path, source = clip_spec(spec)
         tag = re.sub(r"\W+", "_", label)
         timed = os.path.join(WORK, f"{tag}.mediapipe.jsonl") if "speed" in parts else None
         if timed is None:  # the speed part lists its clips itself
             report["quality_clips"].append({"label": label, "path": path, "source": source})
         report["quality"].append(track_quality(label, path, tag, mp_smoothed=timed))
     for spec in ARGS.quality_clip if "quality" in parts else []:
-        label, path, source = (spec.split("=", 2) + ["", ""])[:3]
+        label, path, source = clip_spec(spec)
         if not os.path.isfile(path):
             die(f"clip {path} is missing")
         report["quality_clips"].append({"label": label, "path": path, "source": source})
         report["quality"].append(track_quality(label, path, re.sub(r"\W+", "_", label)))
 
+
+def memory_part(t):
+    """Peak RSS of posepipe --threads t on --short and --long, and their ratio."""
+    memory = {"threads": t, "source": ARGS.long_source}
+    for key, path in (("short", ARGS.short), ("long", ARGS.long)):
+        p = probe(path)
+        label = f"{p['duration_s'] / 60:.0f} min" if p["duration_s"] >= 60 else f"{p['duration_s']:.0f} s"
+        log(f"memory: posepipe --threads {t} on {path} ({label}, {p['packets']} frames)")
+        r = run_posepipe(path, os.path.join(WORK, f"memory_{key}.jsonl"), t, f"memory {key}")
+        log(f"  {r['frames']} frames in {r['wall_s']:.1f} s = {r['fps']:.1f} fps, peak RSS {r['peak_rss_mb']:.0f} MB")
+        memory[key] = {"label": label, "path": path, "probe": p, "run": r}
+    memory["rss_ratio"] = round(memory["long"]["run"]["peak_rss_mb"] / memory["short"]["run"]["peak_rss_mb"], 3)
+    return memory
+
+
+def main():
+    global ARGS, WORK, VERBOSE_OK, VARIANTS
+    ARGS = parse_args()
+    VARIANTS = variants(ARGS.variant)
+    parts = set(ARGS.parts.split(","))
+    if parts - {"speed", "quality", "memory", "folder"}:
+        die(f"unknown --parts {ARGS.parts}")
+    WORK = ARGS.work
+    os.makedirs(WORK, exist_ok=True)
+    os.makedirs(ARGS.out, exist_ok=True)
+    threads = [int(t) for t in ARGS.threads.split(",")]
+    for tool in ("ffmpeg", "ffprobe"):
+        if shutil.which(tool) is None:
+            die(f"{tool} not found on PATH")
+    help_text = subprocess.run([ARGS.posepipe, "run", "--help"], capture_output=True, text=True)
+    VERBOSE_OK = "--verbose" in (help_text.stdout + help_text.stderr)
+
+    t_begin = time.perf_counter()
+    report = report_header(threads)
+    report["clips"] = [speed_clip(spec, threads) for spec in (ARGS.clip if "speed" in parts else [])]
+    quality_part(report, parts)
     if ARGS.folder and "folder" in parts:
         videos = sorted(os.path.join(ARGS.folder, f) for f in os.listdir(ARGS.folder) if f.endswith(".mp4"))
         log(f"folder: {len(videos)} clips in {ARGS.folder}")
         report["folder"] = folder_run(videos, ARGS.folder_runs, threads[-1])
-
     if ARGS.long and ARGS.short and "memory" in parts:
-        t = threads[-1]
-        memory = {"threads": t, "source": ARGS.long_source}
-        for key, path in (("short", ARGS.short), ("long", ARGS.long)):
-            p = probe(path)
-            label = f"{p['duration_s'] / 60:.0f} min" if p["duration_s"] >= 60 else f"{p['duration_s']:.0f} s"
-            log(f"memory: posepipe --threads {t} on {path} ({label}, {p['packets']} frames)")
-            r = run_posepipe(path, os.path.join(WORK, f"memory_{key}.jsonl"), t, f"memory {key}")
-            log(f"  {r['frames']} frames in {r['wall_s']:.1f} s = {r['fps']:.1f} fps, peak RSS {r['peak_rss_mb']:.0f} MB")
-            memory[key] = {"label": label, "path": path, "probe": p, "run": r}
-        memory["rss_ratio"] = round(memory["long"]["run"]["peak_rss_mb"] / memory["short"]["run"]["peak_rss_mb"], 3)
-        report["memory"] = memory
+        report["memory"] = memory_part(threads[-1])
 
     report["machine"]["loadavg_at_end"] = os.getloadavg()
     report["measurement_s"] = round(time.perf_counter() - t_begin, 1)
-    md = render(report)
+    md = render(report, VARIANTS)
     with open(os.path.join(ARGS.out, "benchmark.json"), "w") as f:
         json.dump(report, f, indent=1)
         f.write("\n")

@@ -4,8 +4,10 @@
 # smoothing, frame-batch, detection-cadence, flip-test and detector variants, and compares each run's tracks, exit
 # code and stderr byte for byte. Each binary runs in its own checkout, with that checkout's Pipelines/.
 #   Scripts/bench/same-tracks.sh [REV]        (ONLY=regex: only the runs whose name matches, e.g. ONLY=vtest)
-# REV is built in a temporary git worktree under .build-same-tracks/ (git-ignored, removed at the end); the
-# tracks are kept under out/same-tracks/{base,new}/. Exits 1 when any run differs. 183 runs a binary: long.
+# REV is built in a temporary git worktree under .build-same-tracks/ (git-ignored, removed at the end unless
+# KEEP_BASE=1, and reused by the next run when it is still at REV); the tracks are kept under
+# out/same-tracks/{base,new}/. Exits 1 when any run differs. 183 runs a binary, the short fixtures first: long
+# (an hour and more on a loaded 2-core machine; ONLY picks a part).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -18,10 +20,12 @@ BASE_TREE="$ROOT/.build-same-tracks/checkout"
 rm -rf "$OUT" && mkdir -p "$OUT/base" "$OUT/new"
 
 cleanup() { git -C "$ROOT" worktree remove --force "$BASE_TREE" 2>/dev/null || true; }
-trap cleanup EXIT
-cleanup
-git worktree add --detach "$BASE_TREE" "$REV" >&2
-ln -s "$ROOT/.deps" "$BASE_TREE/.deps"
+[ -n "${KEEP_BASE:-}" ] || trap cleanup EXIT
+if [ "$(git -C "$BASE_TREE" rev-parse HEAD 2>/dev/null)" != "$(git rev-parse "$REV^{commit}")" ]; then
+    cleanup
+    git worktree add --detach "$BASE_TREE" "$REV" >&2
+    ln -s "$ROOT/.deps" "$BASE_TREE/.deps"
+fi
 echo "building $REV ($(git rev-parse --short "$REV")) and this checkout" >&2
 (cd "$BASE_TREE" && swift build -c release --product posepipe >&2)
 swift build -c release --product posepipe >&2
@@ -64,8 +68,8 @@ run_one() {
 }
 
 same=0 differ=0
-for fixture in sports2d:Fixtures/sports2d_demo.mp4 pose2sim:Fixtures/pose2sim_multiperson_cam02.mp4 \
-               vtest:Fixtures/vtest_pedestrians.mp4; do
+for fixture in pose2sim:Fixtures/pose2sim_multiperson_cam02.mp4 vtest:Fixtures/vtest_pedestrians.mp4 \
+               sports2d:Fixtures/sports2d_demo.mp4; do
     while IFS='|' read -r name arguments; do
         name="${fixture%%:*}.$name"
         [[ "$name" =~ $ONLY ]] || continue

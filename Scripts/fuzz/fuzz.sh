@@ -7,9 +7,5 @@
 # --descriptions N, --tracks N, --outputs N, --options N, --timeout S, --seed N); POSEPIPE=path skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ -z "${POSEPIPE:-}" ]]; then
-    export PATH="/opt/swift/usr/bin:$PATH"
-    swift build -c release --product posepipe >&2
-    POSEPIPE=.build/release/posepipe
-fi
+source Scripts/lib/release-binary.sh
 exec python3 Scripts/fuzz/fuzz.py --binary "$POSEPIPE" "$@"

@@ -312,9 +312,9 @@ def hrnet_topdown(video, model):
     return out
 
 
-def main():
-    rng = np.random.default_rng(20261129)
-    maps = {}  # id -> (array (K,H,W), layout, note)
+def heatmap_inputs(rng):
+    """The heatmaps every decode is run on: id -> (array (K,H,W), layout, note)."""
+    maps = {}
 
     def add(name, hm, layout, note):
         maps[name] = (hm.astype(f32), layout, note)
@@ -339,13 +339,17 @@ def main():
     add("masked-first-8x8", first, "NHWC", "channel 0 all negative: UDP's flat index wraps to the last channel")
     add("gaussian-64x48", realistic(rng, 2, 64, 48), "NCHW", "sigma-2 Gaussians with noise, as a 256x192 model emits")
     add("gaussian-64x64", realistic(rng, 1, 64, 64), "NHWC", "sigma-2 Gaussian with noise, square")
+    return maps
 
-    def input_size(hm):
-        """4x the heatmap, except one case with a ratio that is not a power of two."""
-        K, H, W = hm.shape
-        return (50, 70) if (H, W) == (16, 12) and K == 5 else (4 * W, 4 * H)
 
-    os.makedirs(OUT, exist_ok=True)
+def input_size(hm):
+    """4x the heatmap, except one case with a ratio that is not a power of two."""
+    K, H, W = hm.shape
+    return (50, 70) if (H, W) == (16, 12) and K == 5 else (4 * W, 4 * H)
+
+
+def write_heatmap_decodes(maps, version):
+    """heatmaps.json, and each heatmap codec's decode of them: msra, megvii, dark, udp, gaussian_blur."""
     write(OUT, "heatmaps.json", {"heatmaps": [heatmap_entry(n, h, l, note) for n, (h, l, note) in maps.items()]})
 
     def cases(decode, names, params_list):
@@ -360,7 +364,6 @@ def main():
         return out
 
     names = list(maps)
-    version = f"MMPose {mmpose.__version__}"
     write(OUT, "msra.json", {"source": f"{version} MSRAHeatmap.decode (unbiased=False)", "cases": cases(msra, names, [{}])})
     write(OUT, "megvii.json", {"source": f"{version} MegviiHeatmap.decode",
                                "cases": cases(megvii, names, [{"kernel": 5}, {"kernel": 9}, {"kernel": 11}])})
@@ -381,6 +384,9 @@ def main():
         "blurred": [{"heatmap": n, "kernel": k, "float32le_base64": b64(gaussian_blur(maps[n][0].copy(), k))}
                     for n, kernels in blur_sources.items() for k in kernels]})
 
+
+def heatmap_flips(maps):
+    """flip_heatmaps of two heatmaps, with and without the shift, and HeatmapHead's average."""
     flip_indices = [0, 2, 1, 4, 3]
     flips = []
     for n in ("uniform-8x8-0", "quantised-8x8-1"):
@@ -392,7 +398,11 @@ def main():
             averaged = (torch.from_numpy(hm[None].copy()) + flipped) * 0.5
             flips.append({"heatmap": n, "flip_indices": flip_indices, "shift": shift,
                           "flipped_base64": b64(flipped[0].numpy()), "averaged_base64": b64(averaged[0].numpy())})
+    return flips
 
+
+def regression_cases(rng):
+    """RegressionLabel.decode of random outputs, plain and with a flipped run averaged in (shift or not)."""
     reg = []
     for K, D, size in ((5, 2, (192, 256)), (5, 4, (192, 256)), (4, 4, (288, 384))):
         raw = np.concatenate([rng.uniform(-0.1, 1.1, (K, 2)), rng.normal(0, 3, (K, D - 2))], axis=1).astype(f32)
@@ -411,21 +421,24 @@ def main():
                 "flipped_back": [num(v) for v in flipped_coordinates(flipped_raw, fi, shift, size).ravel()],
                 "keypoints": [[num(c[0]), num(c[1]), num(s)] for c, s in zip(fc, fs)]})
         reg.append(entry)
-    write(OUT, "flip_and_regression.json", {
-        "source": f"{version} models/utils/tta.py flip_heatmaps, flip_coordinates; RegressionHead and RLEHead.predict "
-                  "(forward giving the recorded outputs) with RegressionLabel.decode",
-        "heatmap_flips": flips, "regression": reg})
+    return reg
 
-    simcc_cases = []
+
+def simcc_cases(rng):
+    """SimCCLabel.decode of random vectors at three input sizes, with and without DARK."""
+    found = []
     for K, w, h, sigma in ((6, 192, 256, (4.9, 5.66)), (5, 288, 384, (6.0, 6.93)), (4, 48, 64, (1.5, 2.0))):
         x, y = simcc_vectors(rng, K, 2 * w), simcc_vectors(rng, K, 2 * h)
         for dark in (False, True):
             keypoints, scores = simcc(x, y, sigma, dark)
-            simcc_cases.append({"keypoints": K, "input_width": w, "input_height": h, "sigma": list(sigma), "dark": dark,
-                                "x_base64": b64(x), "y_base64": b64(y),
-                                "decoded": [[num(p[0]), num(p[1]), num(s)] for p, s in zip(keypoints, scores)]})
-    write(OUT, "simcc.json", {"source": f"{version} SimCCLabel.decode (simcc_split_ratio 2.0)", "cases": simcc_cases})
+            found.append({"keypoints": K, "input_width": w, "input_height": h, "sigma": list(sigma), "dark": dark,
+                          "x_base64": b64(x), "y_base64": b64(y),
+                          "decoded": [[num(p[0]), num(p[1]), num(s)] for p, s in zip(keypoints, scores)]})
+    return found
 
+
+def write_topdown(rng, version):
+    """Fixtures/mmpose: the crop and back-transform cases, and HRNet's keypoints on person.mkv."""
     mm = os.path.join(ROOT, "Fixtures", "mmpose")
     write(mm, "affine.json", {"source": f"{version} GetBBoxCenterScale(padding=1.25) + TopdownAffine; "
                                         "TopdownPoseEstimator.add_pred_to_datasample", "cases": affine_cases(rng)})
@@ -437,6 +450,22 @@ def main():
                    "source": f"{version} TopdownAffine, MSRAHeatmap.decode, add_pred_to_datasample",
                    "frames": hrnet_topdown(os.path.join(mm, "person.mkv"), model)}, fh, indent=1)
         fh.write("\n")
+    return mm
+
+
+def main():
+    # One generator for every random input, drawn in this order: the fixtures depend on it.
+    rng = np.random.default_rng(20261129)
+    version = f"MMPose {mmpose.__version__}"
+    maps = heatmap_inputs(rng)
+    os.makedirs(OUT, exist_ok=True)
+    write_heatmap_decodes(maps, version)
+    write(OUT, "flip_and_regression.json", {
+        "source": f"{version} models/utils/tta.py flip_heatmaps, flip_coordinates; RegressionHead and RLEHead.predict "
+                  "(forward giving the recorded outputs) with RegressionLabel.decode",
+        "heatmap_flips": heatmap_flips(maps), "regression": regression_cases(rng)})
+    write(OUT, "simcc.json", {"source": f"{version} SimCCLabel.decode (simcc_split_ratio 2.0)", "cases": simcc_cases(rng)})
+    mm = write_topdown(rng, version)
     print(f"wrote {OUT} and {mm}", file=sys.stderr)
 
 
