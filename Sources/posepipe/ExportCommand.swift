@@ -18,7 +18,7 @@ struct ExportCommand: ParsableCommand {
               posepipe export tracks/ --format csv -o tables/
 
             OpenPose: one JSON file per frame in Pose2Sim's layout, and OUT/cam01_keypoints.toml naming \
-            the keypoint set as Pose2Sim's pose_model (BLAZEPOSE, COCO_17). COCO: the 17 COCO keypoints, \
+            the keypoint set as Pose2Sim's pose_model (BLAZEPOSE, COCO_17, HALPE_26, COCO_133). COCO: the 17 COCO keypoints, \
             image_id = frame, with track_id. OpenPose and COCO coordinates count pixel indices (posepipe's \
             minus 0.5); CSV keeps posepipe's. Outputs are written under a temporary name and renamed when \
             complete; the input is never overwritten.

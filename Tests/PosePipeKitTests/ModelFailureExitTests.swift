@@ -34,6 +34,24 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
+    /// A named pipe as `--model` blocked in ONNX Runtime's open, deaf to Ctrl-C (issue 16); a device
+    /// never ends. Both are refused at once, before any runtime is loaded.
+    @Test func aModelThatIsAPipeOrADeviceIsRefusedAtOnce() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pipe = folder.appendingPathComponent("m.onnx").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let output = folder.appendingPathComponent("tracks.jsonl")
+        for (model, option) in [(pipe, "--model"), ("/dev/zero", "--model"), (pipe, "--detector-model")] {
+            let pipeline = option == "--model" ? ["--pipeline", "hrnet"] : ["--detector", "yolox"]
+            let outcome = try CLI.run([Fixtures.pedestrians, "-o", output.path, option, model] + pipeline,
+                                      launcher: ["/usr/bin/timeout", "-k", "5", "60"])
+            #expect(outcome.status == 66, "\(option) \(model): \(outcome.stderr)")
+            #expect(outcome.stderr == "posepipe: cannot read \(model): not a regular file, not a model file\n")
+            #expect(!FileManager.default.fileExists(atPath: output.path))
+        }
+    }
+
     /// MoveNet fed an input whose sides are not multiples of its stride (a description that says 5
     /// instead of 32) fails inside the runtime on the first frame.
     @Test func aModelThatFailsWhileRunningExits70() throws {

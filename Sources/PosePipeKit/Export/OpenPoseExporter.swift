@@ -9,7 +9,8 @@ import Foundation
 /// `OUT` plays the part of a Pose2Sim trial's `pose/` folder. Frame numbers count from 0 and are
 /// the last number in each name, as Pose2Sim matches frames across cameras; every frame gets a
 /// file, an empty `people` list when nobody is seen. People are in id order, keypoints in the
-/// track file's order (BlazePose-33 and COCO-17 match Pose2Sim's `BLAZEPOSE` and `COCO_17` ids);
+/// track file's order (BlazePose-33, COCO-17, HALPE-26 and COCO-WholeBody-133 match Pose2Sim's
+/// `BLAZEPOSE`, `COCO_17`, `HALPE_26` and `COCO_133` ids);
 /// coordinates are shifted to OpenPose's pixel-index convention; a keypoint with no position
 /// is 0,0,0, OpenPose's "not found".
 public struct OpenPoseExporter {
