@@ -148,6 +148,15 @@ def footage_lines(rows):
     return lines
 
 
+def validation_text(validation, steps):
+    """What the validation view said of the exported step; a run stopped before its first validation has none."""
+    if not validation:
+        return f"No validation yet: step {steps} was exported as the last checkpoint."
+    return (f"The validation view chose step {steps}: agreement with the teacher there PCK@0.05 "
+            f"{validation['pck05']:.3f}, PCK@0.1 {validation['pck10']:.3f}; crops without a person "
+            f"rejected (mean score < 0.3) {validation['rejected']:.2f}.")
+
+
 def write(name):
     family = load_family(name)
     export = json.loads((run_dir(name, False) / "export.json").read_text())
@@ -230,9 +239,7 @@ def write(name):
         f"- Optimiser: {schedule_text(family, export)}.",
         f"- Trained: {trained['steps']} steps ({trained['why']}), {trained['minutes']:.0f} minutes on this 2-core machine "
         f"shared with other jobs (torch {export['torch']}, 2 threads{', bfloat16 autocast' if trained['bf16'] else ''}). "
-        f"The validation view chose step {steps}: agreement with the teacher there PCK@0.05 "
-        f"{export['validation']['pck05']:.3f}, PCK@0.1 {export['validation']['pck10']:.3f}; crops without a person "
-        f"rejected (mean score < 0.3) {export['validation']['rejected']:.2f}.",
+        f"{validation_text(export.get('validation'), steps)}",
         f"- Command: `Scripts/training/train-seed.sh {name}` (resumes from `.runs-seedtrain/{name}/checkpoint.pt`; "
         f"`--full` trains the paper's configuration).",
         "",

@@ -106,3 +106,10 @@ def test_every_clip_gets_the_same_share_of_the_draws():
     np.random.default_rng(1).choice(5810, 16, replace=False, p=clip_balanced(many, names))
     assert [p[clips == c].sum() for c in ("crowd", "lab", "walk")] == pytest.approx([1 / 3] * 3)
     assert p[3] == pytest.approx(p[4])
+
+
+def test_a_card_of_a_run_stopped_before_its_first_validation_says_so():
+    from seedtrain.card import validation_text
+    assert validation_text(None, 118) == "No validation yet: step 118 was exported as the last checkpoint."
+    chosen = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0}, 150)
+    assert chosen.startswith("The validation view chose step 150") and "PCK@0.1 0.700" in chosen
