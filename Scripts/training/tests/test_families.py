@@ -4,6 +4,7 @@ configurations (at half their input size: the papers' layers, a quarter of the a
 posepipe itself (`--pipeline FAMILY --model FILE`)."""
 import json
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -14,7 +15,9 @@ from seedtrain.export import export
 from seedtrain.family import CropSampler
 from seedtrain.train import FAMILIES, load_family
 
-from conftest import CLIP, REPO
+# Not imported from conftest: pytest runs several test folders, each with a conftest module of that one name.
+REPO = Path(__file__).resolve().parents[3]
+CLIP = REPO / "Fixtures/mmpose/person.mkv"
 
 
 def at_half_size(family):
