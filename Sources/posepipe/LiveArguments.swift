@@ -10,6 +10,9 @@ struct LiveArguments: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("End the run (exit 74) when the input sends nothing for this many seconds; the frames received are written first. Default: wait as long as it takes.", valueName: "seconds"))
     var timeout: Double?
 
+    @Flag(name: .long, help: "Standard input is a live source (a camera piped through ffmpeg): --max-latency applies to it. Network streams and devices are always live; files never are; standard input otherwise loses nothing, however slow posepipe is.")
+    var live = false
+
     func validate() throws {
         guard maxLatency > 0 else { throw ValidationError("--max-latency must be positive (inf: never skip)") }
         guard (timeout ?? 1) > 0, timeout?.isFinite ?? true else { throw ValidationError("--timeout must be a positive number of seconds") }

@@ -45,8 +45,9 @@ extension RunSummary {
 
     /// Per-stage timings for `--verbose`.
     var report: String {
-        String(format: "%d frames, %d person-frames (%d with left and right swapped back) in %.2f s (%.1f fps); stage busy time: decode %.2f s, detection %.2f s, landmarks %.2f s, tracking+output %.2f s; live: %d frames skipped, %d lost before posepipe",
+        String(format: "%d frames, %d person-frames (%d with left and right swapped back) in %.2f s (%.1f fps); stage busy time: decode %.2f s, detection %.2f s, landmarks %.2f s, tracking+output %.2f s",
                frames, people, sidesSwapped, seconds, Double(frames) / max(seconds, 1e-9), decodeSeconds, detectSeconds, landmarkSeconds,
-               outputSeconds, skippedFrames, lostFrames)
+               outputSeconds)
+            + (live ? String(format: "; live: %d frames skipped, %d lost before posepipe", skippedFrames, lostFrames) : "")
     }
 }

@@ -71,7 +71,7 @@ struct RunCommand: ParsableCommand {
         // A stream may be live: its model sessions are ready before its first frame comes, not after.
         let streamed = input == "-" || input.contains("://")
         let early = streamed ? try PosePipeline(description: description, options: options) : nil
-        let decoder = try VideoDecoder(source: input, raw: try raw.format(), timeout: live.timeout, shouldStop: stop.check)
+        let decoder = try VideoDecoder(source: input, raw: try raw.format(), timeout: live.timeout, live: live.live, shouldStop: stop.check)
         let engine = try early ?? PosePipeline(description: description, options: options)
         let writer = try TrackWriter(path: output)
         let overlay = try outputs.overlay.map {

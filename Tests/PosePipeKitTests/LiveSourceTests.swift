@@ -8,7 +8,7 @@ import Testing
 /// up on come out in their place, marked skipped; the others keep their person and id.
 @Suite(.serialized) struct LiveSourceTests {
     /// The pedestrians clip's frames, decoded by FFmpeg, handed out at `fps` in real time as a network
-    /// stream would (no end known), with timestamps to match.
+    /// stream would (no end known), with timestamps to match; `source` names where they seem to come from.
     final class PacedSource: FrameSource {
         let frames: [VideoFrame]
         let fps: Double
@@ -16,7 +16,7 @@ import Testing
         private let handedOut = Mutex(0)
         var corruptPackets: Int { 0 }
 
-        init(fps: Double) throws {
+        init(fps: Double, source: String = "udp://127.0.0.1:9", declaredLive: Bool = false) throws {
             let decoder = try VideoDecoder(source: Fixtures.pedestrians)
             var frames: [VideoFrame] = []
             while let frame = try decoder.next() {
@@ -26,7 +26,8 @@ import Testing
             self.frames = frames
             self.fps = fps
             var info = decoder.info
-            info.source = "udp://127.0.0.1:9"
+            info.source = source
+            info.declaredLive = declaredLive
             info.duration = nil
             info.fps = fps
             self.info = info
@@ -112,8 +113,19 @@ import Testing
         #expect(summary.skippedFrames == 0 && results.allSatisfy { !$0.skipped && $0.people.count == 1 })
     }
 
+    /// A camera piped in through FFmpeg looks like a file piped in: only the user can say which (`--live`).
+    @Test(arguments: [false, true])
+    func standardInputIsSkippedOnlyWhenDeclaredLive(_ declared: Bool) throws {
+        let (results, summary) = try run(try PacedSource(fps: 100, source: "-", declaredLive: declared), maxLatency: 0.05, smoothing: .online)
+        #expect(results.map(\.frame.index) == Array(0..<80))
+        #expect(summary.live == declared)
+        #expect((summary.skippedFrames > 0) == declared, "\(summary.skippedFrames) skipped")
+        #expect(results.filter(\.skipped).count == summary.skippedFrames)
+    }
+
     @Test func aFileIsNeverSkippedHoweverSlowThePipeline() throws {
         let (results, summary) = try run(try VideoDecoder(source: Fixtures.pedestrians), maxLatency: 0.001, smoothing: .online)
         #expect(results.count == 80 && summary.skippedFrames == 0 && results.allSatisfy { !$0.skipped })
+        #expect(!summary.live)
     }
 }

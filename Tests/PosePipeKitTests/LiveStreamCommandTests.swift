@@ -58,6 +58,27 @@ import Testing
         #expect(export.status == 0, "\(export.stderr)")
     }
 
+    /// A camera piped in (here: a stream ten times the clip's rate, written into the pipe at once) is skipped
+    /// only with `--live`; without it standard input loses nothing, and `--verbose` says nothing of live counts.
+    @Test(arguments: [false, true])
+    func standardInputKeepsWithinTheBoundOnlyWhenDeclaredLive(_ live: Bool) throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let stream = folder.appendingPathComponent("camera.nut")
+        try Fixtures.ffmpeg(["-i", Fixtures.pedestrians, "-vf", "setpts=PTS/10", "-r", "100", "-c:v", "mpeg4", "-q:v", "3", "-f", "nut",
+                             stream.path])
+        let out = folder.appendingPathComponent("live.jsonl").path
+        let result = try CLI.run(["-", "-o", out, "--quiet", "--verbose", "--max-latency", "0.05"] + (live ? ["--live"] : []),
+                                 stdin: try #require(FileHandle(forReadingAtPath: stream.path)))
+        #expect(result.status == 0, "\(result.stderr)")
+        let file = try TrackFile(path: out)
+        file.expectConsecutiveFrames()
+        #expect(file.frames.count == 80)
+        let skipped = file.frames.filter { $0["skipped"] as? Bool == true }.count
+        #expect((skipped > 0) == live, "\(skipped) skipped")
+        #expect(result.stderr.contains("; live: \(skipped) frames skipped") == live, "\(result.stderr)")
+    }
+
     @Test func aSourceThatNeverSendsEndsAfterItsTimeoutWithNothingWritten() throws {
         let folder = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -61,7 +61,8 @@ public final class VideoDecoder: @unchecked Sendable {
     ///   - raw: read headerless frames of this format instead of probing a container.
     ///   - shouldStop: polled while waiting for input, so a stalled stream can be stopped.
     ///   - timeout: seconds without input after which reading ends (`timedOut`); nil: no limit.
-    public init(source: String, threads: Int = 1, raw: RawVideoFormat? = nil, timeout: Double? = nil,
+    ///   - live: the user declares the source live (`VideoInfo.declaredLive`).
+    public init(source: String, threads: Int = 1, raw: RawVideoFormat? = nil, timeout: Double? = nil, live: Bool = false,
                 shouldStop: @escaping @Sendable () -> Bool = { false }) throws {
         FFmpegLog.install()
         let location = InputLocation(source)
@@ -132,7 +133,7 @@ public final class VideoDecoder: @unchecked Sendable {
         }
         info = VideoInfo(
             source: source, width: shown.width, height: shown.height, fps: fps, duration: duration,
-            codec: String(cString: decoderCodec.pointee.name), orientation: orientation)
+            codec: String(cString: decoderCodec.pointee.name), orientation: orientation, declaredLive: live)
         isLive = LatencyBound.applies(to: info)
         if isLive, Self.holdsLastFrame(format) { interrupt.flushWhenIdle(after: Self.idleFlushSeconds) }
         // Probing read input; whatever the caller does before the first frame is no stall.

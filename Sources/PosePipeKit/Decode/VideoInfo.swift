@@ -11,4 +11,7 @@ public struct VideoInfo: Sendable, Equatable {
     public var duration: Double?
     public var codec: String
     public var orientation: DisplayOrientation
+    /// The user said the source is live (`--live`): standard input from a camera, which posepipe
+    /// cannot tell from a piped file by itself.
+    public var declaredLive = false
 }

@@ -16,10 +16,11 @@ public struct LatencyBound: Sendable, Equatable {
 
     /// Whether the bound applies to `info`'s source: one that sends at its own pace and cannot be
     /// made to wait (a network stream, a camera device), so falling behind it loses frames or
-    /// time. Inputs with an end are read at posepipe's pace; so is standard input, whose writer a
-    /// full pipe makes wait (a file piped in must lose nothing), so neither is ever skipped.
+    /// time. Inputs with an end are read at posepipe's pace and never skipped; so is standard input,
+    /// whose writer a full pipe makes wait (a file piped in must lose nothing), unless the user
+    /// declares it live (`--live`: a camera piped through FFmpeg, which drops frames when it waits).
     public static func applies(to info: VideoInfo) -> Bool {
-        !Smoothing.hasEnd(info) && InputLocation(info.source) != .standardInput
+        !Smoothing.hasEnd(info) && (info.declaredLive || InputLocation(info.source) != .standardInput)
     }
 
     /// The default `--max-latency`, in seconds.

@@ -107,6 +107,7 @@ struct PipelineGraph<Finding: PersonFinding> {
         summary.outputSeconds += times.tracking + trackingSeconds
         summary.corruptPackets = source.corruptPackets
         summary.lostFrames = source.lostFrames
+        summary.live = LatencyBound.applies(to: info)
         summary.seconds = start.secondsSince
         return summary
     }

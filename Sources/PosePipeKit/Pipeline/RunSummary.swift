@@ -1,5 +1,7 @@
 /// What a run did, for summaries and `--verbose`.
 public struct RunSummary: Sendable {
+    /// Whether the source was live (`LatencyBound.applies`): frames could be skipped or lost.
+    public var live = false
     public var frames = 0
     public var people = 0
     /// Person-frames whose left and right keypoints were swapped back (`SideKeeper`).
