@@ -41,6 +41,9 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try runStoppable(verbose: pipeline.verbose) { stop in
+            guard !live.live || input == "-" else {
+                throw PosePipeError.badUsage("--live is for standard input ('-'); \(input) is live when it is a network stream or a device, and never when it is a file")
+            }
             var isFolder: ObjCBool = false
             if input != "-", FileManager.default.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue {
                 guard raw.raw == nil else { throw PosePipeError.badUsage("--raw reads one stream; \(input) is a folder") }

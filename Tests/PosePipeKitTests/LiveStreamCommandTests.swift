@@ -79,6 +79,16 @@ import Testing
         #expect(result.stderr.contains("; live: \(skipped) frames skipped") == live, "\(result.stderr)")
     }
 
+    @Test func liveIsRefusedForAnythingButStandardInput() throws {
+        let folder = Fixtures.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.jsonl").path
+        let outcome = try CLI.run([Fixtures.pedestrians, "-o", out, "--live"])
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr == "posepipe: --live is for standard input ('-'); \(Fixtures.pedestrians) is live when it is a network stream or a device, and never when it is a file\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func aSourceThatNeverSendsEndsAfterItsTimeoutWithNothingWritten() throws {
         let folder = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
