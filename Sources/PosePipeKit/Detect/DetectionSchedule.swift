@@ -12,13 +12,8 @@ public struct DetectionSchedule: Sendable, Equatable {
 
     /// The tiles the scheduled detection of frame `index` searches besides the whole frame;
     /// nil when no detection is due.
-    ///
-    /// The first frame is searched on every tile: whoever is there from the start is in the first
-    /// line (a person too small for the whole-frame search would otherwise wait for the sweep to
-    /// reach their tile, several frames on), for one frame's extra detector runs a run.
     public func scheduled(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
         guard index % interval == 0 else { return nil }
-        if index == 0 { return tiling.tiles(width: width, height: height) }
         return tiling.tiles(width: width, height: height, detection: index / interval)
     }
 
