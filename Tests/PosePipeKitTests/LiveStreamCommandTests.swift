@@ -58,7 +58,7 @@ import Testing
         #expect(export.status == 0, "\(export.stderr)")
     }
 
-    /// A camera piped in (here: a stream ten times the clip's rate, written into the pipe at once) is skipped
+    /// A camera piped in (here: a stream ten times the clip's rate, all of it waiting on standard input) is skipped
     /// only with `--live`; without it standard input loses nothing, and `--verbose` says nothing of live counts.
     @Test(arguments: [false, true])
     func standardInputKeepsWithinTheBoundOnlyWhenDeclaredLive(_ live: Bool) throws {

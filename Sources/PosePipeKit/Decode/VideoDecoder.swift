@@ -23,7 +23,8 @@ public final class VideoDecoder: @unchecked Sendable {
     public var timedOut: Bool { interrupt.timedOut }
     /// Frames missing from a live source's timestamps (`FrameGaps`); 0 for inputs with an end.
     public var lostFrames: Int { isLive ? gaps.missing : 0 }
-    /// Whether the input is a live source: a network stream or a device (`LatencyBound.applies`).
+    /// Whether the input is a live source: a network stream, a device, or standard input declared
+    /// live (`LatencyBound.applies`).
     public let isLive: Bool
     private var gaps: FrameGaps
     /// Frames dropped because they came in a pixel format swscale cannot convert.

@@ -46,7 +46,8 @@ struct PipelineGraph<Finding: PersonFinding> {
              sink: (FrameResult) throws -> Void) throws -> RunSummary {
         let start = DispatchTime.now()
         let info = source.info
-        let timing = !LatencyBound.applies(to: info) ? nil : options.maxLatency.map { LiveTiming(bound: LatencyBound(maxLatency: $0)) }
+        let live = LatencyBound.applies(to: info)
+        let timing = !live ? nil : options.maxLatency.map { LiveTiming(bound: LatencyBound(maxLatency: $0)) }
         let ahead = LookAhead(source: source, looks: finding.looks(options: options, info: info),
                               maxFrames: options.maxFrames ?? .max, timing: timing, shouldStop: shouldStop)
         var follower = finding.follower(options: options, info: info)
@@ -107,7 +108,7 @@ struct PipelineGraph<Finding: PersonFinding> {
         summary.outputSeconds += times.tracking + trackingSeconds
         summary.corruptPackets = source.corruptPackets
         summary.lostFrames = source.lostFrames
-        summary.live = LatencyBound.applies(to: info)
+        summary.live = live
         summary.seconds = start.secondsSince
         return summary
     }
