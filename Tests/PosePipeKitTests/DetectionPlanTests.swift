@@ -13,10 +13,11 @@ import Testing
 
     @Test func aWorkerDetectsOnScheduledFramesOnlyOrLeavesTheSearchWhenItDefers() {
         var searched: [[RotatedRect]] = []
-        let eager = (0..<4).map { index in plan(defers: false).look(at: frame(index)) { searched.append($0); return [person] } }
-        #expect(eager == [.found([person]), .none, .none, .found([person])])
-        // Level 1 tiles a 640×360 frame with three squares of 360, searched one a detection, in turn.
-        #expect(searched.map { $0.map(\.center.x) } == [[180], [320]])
+        let eager = (0..<7).map { index in plan(defers: false).look(at: frame(index)) { searched.append($0); return [person] } }
+        // Level 1 tiles a 640×360 frame with three squares of 360: the first three frames search one each,
+        // then one a detection, in turn.
+        #expect(eager == [.found([person]), .found([person]), .found([person]), .found([person]), .none, .none, .found([person])])
+        #expect(searched.map { $0.map(\.center.x) } == [[180], [320], [460], [320], [460]])
         let deferred = plan(defers: true, maxPeople: 1).look(at: frame(3)) { _ in Issue.record("no detector run ahead"); return [] }
         #expect(deferred == .deferred(tiles: [RotatedRect(center: Point2(x: 320, y: 180), width: 360, height: 360)]))
     }

@@ -12,9 +12,16 @@ public struct DetectionSchedule: Sendable, Equatable {
 
     /// The tiles the scheduled detection of frame `index` searches besides the whole frame;
     /// nil when no detection is due.
+    ///
+    /// The run's first frames are each detected, one tile each, until every tile has been
+    /// searched once: at the cadence, a person too small for the whole frame would wait for
+    /// their tile up to a second (the grid's size in detections), and the frames between
+    /// detections go unsearched as soon as anyone is followed.
     public func scheduled(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
+        let grid = tiling.tiles(width: width, height: height)
+        if index < grid.count { return [grid[index]] }
         guard index % interval == 0 else { return nil }
-        return tiling.tiles(width: width, height: height, detection: index / interval)
+        return grid.isEmpty ? [] : [grid[(index / interval) % grid.count]]
     }
 
     /// The tiles of a detection run out of turn on frame `index`, because nobody is followed.

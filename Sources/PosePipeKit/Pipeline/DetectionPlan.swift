@@ -1,8 +1,8 @@
 /// When and where people are searched for in a run: the one place that decides detection, for
 /// the workers running ahead and for the follower in frame order.
 ///
-/// Ahead of frame order the schedule decides (`DetectionSchedule`: about ten detections a second,
-/// one tile each). In frame order, the follower searches a frame the schedule skipped while nobody
+/// Ahead of frame order the schedule decides (`DetectionSchedule`: every frame until each tile has
+/// been searched once, then about ten detections a second, one tile each). In frame order, the follower searches a frame the schedule skipped while nobody
 /// is followed (waiting for the next scheduled frame would lose a newcomer's first frames), and,
 /// with `--max-people`, a scheduled frame only while a place is free: a lone followed subject then
 /// costs no detector runs at all, as in MediaPipe. Both are decided on frame indices and the
