@@ -133,21 +133,22 @@ import Testing
     @Test func theScheduleOwnsTheCadenceAndTheDetectionNumber() {
         let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 2))
         let grid = DetectionTiling(level: 2).tiles(width: 768, height: 576)
-        #expect(schedule.scheduled(frame: 7, width: 768, height: 576) == nil)
+        #expect(grid.count == 6)
+        #expect(schedule.scheduled(frame: 1, width: 768, height: 576) == nil)
+        #expect(schedule.scheduled(frame: 3, width: 768, height: 576) == [grid[3]], "in the first sweep, frame 3 searches tile 3")
         #expect(schedule.scheduled(frame: 6, width: 768, height: 576) == [grid[2]], "frame 6 is detection 2")
         #expect(schedule.scheduled(frame: 9, width: 768, height: 576) == [grid[3]], "frame 9 is detection 3")
         #expect(schedule.unscheduled(frame: 7, width: 768, height: 576) == [grid[7 % grid.count]])
     }
 
-    @Test func theFirstFramesSearchEveryTileOnceBeforeTheCadenceBegins() {
+    @Test func theFirstSweepSearchesTheTilesTheCadenceSkipsOnce() {
         let schedule = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 2))
         let grid = DetectionTiling(level: 2).tiles(width: 768, height: 576)
-        #expect(grid.count == 6)
-        let searched = (0..<12).map { schedule.scheduled(frame: $0, width: 768, height: 576) }
-        let cadence: [[RotatedRect]?] = [[grid[2]], nil, nil, [grid[3]], nil, nil]
-        #expect(searched == grid.map { [$0] } + cadence, "frames 6 and 9 are detections 2 and 3")
-        // Without tiles there is nothing to sweep: the cadence from the first frame.
+        let sweep = (0..<8).map { schedule.firstSweep(frame: $0, width: 768, height: 576) }
+        #expect(sweep == [nil, [grid[1]], [grid[2]], nil, [grid[4]], [grid[5]], nil, nil])
+        // Without tiles there is nothing to sweep.
         let whole = DetectionSchedule(interval: 3, tiling: DetectionTiling(level: 0))
+        #expect((0..<4).map { whole.firstSweep(frame: $0, width: 768, height: 576) } == [nil, nil, nil, nil])
         #expect((0..<4).map { whole.scheduled(frame: $0, width: 768, height: 576) } == [[], nil, nil, []])
     }
 

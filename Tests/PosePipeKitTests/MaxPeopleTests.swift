@@ -29,7 +29,7 @@ import Testing
         let people: [Person]
         let runs = Mutex(0)
         init(_ people: [Person]) { self.people = people }
-        func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+        func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
             runs.withLock { $0 += 1 }
             return people.filter { $0.visible(at: frame.index) }.map { Detection(box: $0.box(), score: 0.9) }
         }
@@ -131,7 +131,7 @@ import Testing
         final class Phantom: PersonDetecting {
             let people: [Person]
             init(_ people: [Person]) { self.people = people }
-            func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+            func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
                 [Detection(box: Box(x: 600, y: 0, width: 150, height: 390), score: 0.9)] + people.map { Detection(box: $0.box(), score: 0.9) }
             }
         }

@@ -30,7 +30,7 @@ import Testing
         let calls = Mutex<[Int]>([])
         init(_ walkers: [Walker]) { self.walkers = walkers }
 
-        func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+        func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
             calls.withLock { $0.append(frame.index) }
             return walkers.map { Detection(box: $0.box(at: frame.index), score: 0.9) }
         }

@@ -26,11 +26,12 @@ public final class BlazePoseDetector: PersonDetecting {
         alignment = description.alignment
     }
 
-    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+    public func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
         let input = model.input
         let inputPixels = AffineTransform(a: Double(input.width), b: 0, c: 0, d: Double(input.height), tx: 0, ty: 0)
         var found: [Detection] = []
-        for region in [letterbox(width: frame.displayWidth, height: frame.displayHeight)] + tiles {
+        let whole = letterbox(width: frame.displayWidth, height: frame.displayHeight)
+        for region in (search.wholeFrame ? [whole] : []) + search.tiles {
             let results = try model.run(frame, crop: region)
             // Decoded coordinates are normalised to the input square; scale to its pixels, then to the frame.
             let toFrame = model.normalizer.tensorToFrame(region).after(inputPixels)

@@ -26,7 +26,7 @@ public final class BoxDetector: PersonDetecting {
         suppression = NonMaxSuppression(iouThreshold: description.nmsIouThreshold, mode: .greedy)
     }
 
-    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+    public func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
         let width = frame.displayWidth, height = frame.displayHeight
         let whole: RotatedRect
         switch description.fit {
@@ -37,7 +37,7 @@ public final class BoxDetector: PersonDetecting {
             whole = RotatedRect(center: Point2(x: side / 2, y: side / 2), width: side, height: side)
         }
         var found: [Detection] = []
-        for region in [whole] + tiles {
+        for region in (search.wholeFrame ? [whole] : []) + search.tiles {
             let results = try model.run(frame, crop: region)
             let toFrame = model.normalizer.tensorToFrame(region)
             let boxes = results[0], scores = results[1]

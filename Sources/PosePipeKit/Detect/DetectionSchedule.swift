@@ -11,17 +11,23 @@ public struct DetectionSchedule: Sendable, Equatable {
     }
 
     /// The tiles the scheduled detection of frame `index` searches besides the whole frame;
-    /// nil when no detection is due.
-    ///
-    /// The run's first frames are each detected, one tile each, until every tile has been
-    /// searched once: at the cadence, a person too small for the whole frame would wait for
-    /// their tile up to a second (the grid's size in detections), and the frames between
-    /// detections go unsearched as soon as anyone is followed.
+    /// nil when no detection is due. Until every tile has been searched once, frame `index`'s tile
+    /// is the grid's `index`-th, so that the first sweep (`firstSweep`) covers them all.
     public func scheduled(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
-        let grid = tiling.tiles(width: width, height: height)
-        if index < grid.count { return [grid[index]] }
         guard index % interval == 0 else { return nil }
-        return grid.isEmpty ? [] : [grid[(index / interval) % grid.count]]
+        let grid = tiling.tiles(width: width, height: height)
+        guard !grid.isEmpty else { return [] }
+        return [grid[index < grid.count ? index : (index / interval) % grid.count]]
+    }
+
+    /// The tile frame `index` searches, alone, when no detection is due on it but the first sweep
+    /// of the grid is not done: at the cadence, a person too small for the whole frame would wait
+    /// for their tile up to a second (the grid's size in detections), and as soon as anyone is
+    /// followed the frames between detections go unsearched. Nil on every other frame.
+    public func firstSweep(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
+        guard index % interval != 0 else { return nil }
+        let grid = tiling.tiles(width: width, height: height)
+        return index < grid.count ? [grid[index]] : nil
     }
 
     /// The tiles of a detection run out of turn on frame `index`, because nobody is followed.

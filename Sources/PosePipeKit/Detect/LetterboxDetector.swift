@@ -53,15 +53,15 @@ public final class LetterboxDetector: PersonDetecting {
         return RotatedRect(center: Point2(x: w / 2, y: h / 2), width: w, height: h)
     }
 
-    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+    public func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
         let width = frame.displayWidth, height = frame.displayHeight
-        var found = try run(frame, region: region(width: width, height: height), ratio: ratio(width: width, height: height))
-        for tile in tiles {
+        var found = search.wholeFrame ? try run(frame, region: region(width: width, height: height), ratio: ratio(width: width, height: height)) : []
+        for tile in search.tiles {
             // A tile fills the input: its boxes are input pixels, mapped through the tile.
             found += try run(frame, region: tile, ratio: 1).map { $0.mapped(by: model.normalizer.tensorToFrame(tile)) }
         }
         let halfPixel = AffineTransform(a: 1, b: 0, c: 0, d: 1, tx: 0.5, ty: 0.5)
-        return (tiles.isEmpty ? found : suppression.apply(found)).map { $0.mapped(by: halfPixel) }
+        return (search.tiles.isEmpty ? found : suppression.apply(found)).map { $0.mapped(by: halfPixel) }
     }
 
     private func run(_ frame: VideoFrame, region: RotatedRect, ratio: Double) throws -> [Detection] {

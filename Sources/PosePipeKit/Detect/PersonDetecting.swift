@@ -3,10 +3,15 @@
 /// Implementations: `BlazePoseDetector` (SSD with alignment points), `BoxDetector` (plain boxes),
 /// `WholeFrameDetector` (the frame is the person). Each instance serves one thread at a time.
 public protocol PersonDetecting: Sendable {
-    /// People found in the whole frame, fitted into the detector's input its own way, and in each
-    /// of `tiles` (squares of the frame seen at a larger scale, for small people), best first,
-    /// in displayed frame pixels.
-    func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection]
+    /// People found where `search` looks, best first, in displayed frame pixels.
+    func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection]
+}
+
+extension PersonDetecting {
+    /// People found in the whole frame and in each of `tiles`.
+    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+        try detect(in: frame, search: DetectionSearch(tiles: tiles))
+    }
 }
 
 /// The square centred on the frame, as wide as its longer side: the whole frame letterboxed.

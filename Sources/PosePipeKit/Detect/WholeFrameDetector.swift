@@ -7,7 +7,8 @@
 public struct WholeFrameDetector: PersonDetecting {
     public init() {}
 
-    public func detect(in frame: VideoFrame, tiles: [RotatedRect]) throws -> [Detection] {
+    /// The frame, whatever the search: it is where the person is.
+    public func detect(in frame: VideoFrame, search: DetectionSearch) throws -> [Detection] {
         [Detection(box: Box(x: 0.5, y: 0.5, width: Double(frame.displayWidth), height: Double(frame.displayHeight)), score: 1)]
     }
 }

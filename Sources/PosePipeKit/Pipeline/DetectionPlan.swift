@@ -1,10 +1,11 @@
 /// When and where people are searched for in a run: the one place that decides detection, for
 /// the workers running ahead and for the follower in frame order.
 ///
-/// Ahead of frame order the schedule decides (`DetectionSchedule`: every frame until each tile has
-/// been searched once, then about ten detections a second, one tile each). In frame order, the follower searches a frame the schedule skipped while nobody
-/// is followed (waiting for the next scheduled frame would lose a newcomer's first frames), and,
-/// with `--max-people`, a scheduled frame only while a place is free: a lone followed subject then
+/// Ahead of frame order the schedule decides (`DetectionSchedule`: about ten detections a second,
+/// one tile each). In frame order, the follower searches a frame the schedule skipped while nobody
+/// is followed (waiting for the next scheduled frame would lose a newcomer's first frames) or, in
+/// its tile alone, while the first sweep of the tiles is not done; and, with `--max-people`, a
+/// scheduled frame only while a place is free: a lone followed subject then
 /// costs no detector runs at all, as in MediaPipe. Both are decided on frame indices and the
 /// follower's state in frame order, never on timing, so results do not depend on the threads.
 struct DetectionPlan: Sendable, Equatable {
@@ -36,16 +37,23 @@ struct DetectionPlan: Sendable, Equatable {
         return defers ? .deferred(tiles: tiles) : .found(try detect(tiles))
     }
 
-    /// The tiles the follower searches on `frame` in frame order, when `followed` people are
-    /// followed and the worker did `detected`; nil: no search.
-    func search(_ frame: VideoFrame, detected: FrameDetection, followed: Int) -> [RotatedRect]? {
+    /// What the follower searches on `frame` in frame order, when `followed` people are followed
+    /// and the worker did `detected`; nil: no search. While the first sweep of the tiles is not
+    /// done, a frame between detections is searched in its tile alone: the whole frame, searched
+    /// at the cadence, is where newcomers large enough for it are found anyway.
+    func search(_ frame: VideoFrame, detected: FrameDetection, followed: Int) -> DetectionSearch? {
+        let width = frame.displayWidth, height = frame.displayHeight
+        let placeFree = followed < maxPeople ?? .max
         switch detected {
         case .found:
             return nil
         case .deferred(let tiles):
-            return followed < maxPeople ?? .max ? tiles : nil
+            return placeFree ? DetectionSearch(tiles: tiles) : nil
+        case .none where followed == 0:
+            return DetectionSearch(tiles: schedule.unscheduled(frame: frame.index, width: width, height: height))
         case .none:
-            return followed == 0 ? schedule.unscheduled(frame: frame.index, width: frame.displayWidth, height: frame.displayHeight) : nil
+            guard placeFree, let tiles = schedule.firstSweep(frame: frame.index, width: width, height: height) else { return nil }
+            return DetectionSearch(wholeFrame: false, tiles: tiles)
         }
     }
 }

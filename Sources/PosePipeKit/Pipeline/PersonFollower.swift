@@ -59,9 +59,9 @@ struct PersonFollower: PersonFollowing {
     private mutating func planCrops(_ seen: SeenFrame<FrameDetection>, tracked: [RotatedRect]) throws -> [RotatedRect] {
         var found: [Detection] = []
         if case .found(let detections) = seen.sight { found = detections }
-        if let tiles = plan.search(seen.frame, detected: seen.sight, followed: tracked.count) {
+        if let search = plan.search(seen.frame, detected: seen.sight, followed: tracked.count) {
             let began = DispatchTime.now()
-            found = try detector.detect(in: seen.frame, tiles: tiles)
+            found = try detector.detect(in: seen.frame, search: search)
             busy.detection += began.secondsSince
         }
         let newcomers = found.compactMap(poses.cropRule.crop(for:))
