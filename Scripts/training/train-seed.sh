@@ -5,7 +5,7 @@
 #   FAMILY: hrnet | hourglass | mspn | tfpose | mca
 #
 # Seeded and reproducible; checkpoints every 3 minutes in .runs-seedtrain/FAMILY/, and the same command
-# resumes from there. The validation view chooses the checkpoint that is exported (best.pt) and stops the run
+# resumes from there, or on a fresh clone from the run it parked in Scripts/training/parked/ (committed). The validation view chooses the checkpoint that is exported (best.pt) and stops the run
 # when it no longer improves. --minutes stops (with a checkpoint) after M minutes of this run. --full takes the
 # paper's configuration (for a GPU; runs, slowly, on a CPU) and exports to .runs-seedtrain/FAMILY-full/.
 # Without --full the model is exported to Pipelines/FAMILY/FAMILY.onnx and evaluated on the held-out views.
@@ -27,5 +27,7 @@ full=()
 case " $* " in
     *" --full "*) full=(--full) ;;
 esac
+# The run so far, parked for a fresh clone to resume (commit Scripts/training/parked/).
+[ ${#full[@]} -gt 0 ] || "$venv/bin/python" -m seedtrain.parked "$family"
 "$venv/bin/python" -m seedtrain.export "$family" "${full[@]}"
 [ ${#full[@]} -gt 0 ] || "$venv/bin/python" -m seedtrain.evaluate "$family"

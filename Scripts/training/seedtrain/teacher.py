@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import footage
+from . import footage, parked
 from .keypoints import BLAZEPOSE_TO_COCO, CLEAR_SCORE
 
 DATA = footage.DATA
@@ -53,6 +53,7 @@ def run_teacher(paths):
     """Both runs over every clip. A folder run resumes (finished outputs are skipped), and labels once made
     are kept: they must not depend on the binary of the day."""
     every = [p for split in paths.values() for p in split]
+    parked.unpark_labels()
     for run, options in RUNS.items():
         if all(label_path(run, p).exists() for p in every):
             continue

@@ -1,7 +1,8 @@
 """Seeded, resumable training of one family: `python -m seedtrain.train FAMILY [--full] [--minutes M]`.
 
 The run's state lives in .runs-seedtrain/FAMILY[-full]/checkpoint.pt, written every few minutes and when the
-time budget ends; running the same command again continues from it. Batches depend only on (seed, step), and
+time budget ends; running the same command again continues from it, or, on a fresh clone, from the run parked in
+Scripts/training/parked/ (parked.py). Batches depend only on (seed, step), and
 the checkpoint carries the optimiser, the torch RNG and the validation history, so a resumed run follows the
 same path as an uninterrupted one.
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import torch
 
-from . import teacher
+from . import parked, teacher
 from .family import CropSampler, Prefetcher
 from .validate import Validator
 
@@ -75,6 +76,8 @@ class Run:
         return self.directory / "checkpoint.pt"
 
     def resume(self):
+        if not self.full and parked.unpark(self.name, self.directory, self.seed, self.total):
+            print(f"{self.name}: resuming the parked run (Scripts/training/parked/{self.name})", flush=True)
         if not self.checkpoint.exists():
             return
         state = torch.load(self.checkpoint, map_location=self.device, weights_only=False)

@@ -11,8 +11,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path[:0] = [str(REPO / "Scripts/training"), str(REPO / "Scripts/lib")]
-# Runs and exports of the tests never touch the repository's own .runs-seedtrain/ or Pipelines/.
+# Runs and exports of the tests never touch the repository's own .runs-seedtrain/ or Pipelines/ ...
 os.environ.setdefault("SEEDTRAIN_RUNS", tempfile.mkdtemp(prefix="seedtrain-runs-"))
+# ... nor resume a run parked in the repository's Scripts/training/parked/.
+os.environ.setdefault("SEEDTRAIN_PARKED", tempfile.mkdtemp(prefix="seedtrain-parked-"))
 
 from seedtrain import cache, teacher  # noqa: E402
 

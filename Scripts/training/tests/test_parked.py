@@ -1,0 +1,54 @@
+"""Parking: an unfinished run and the teacher labels carried to a fresh clone."""
+import torch
+
+from seedtrain import parked
+
+
+def make_run(folder, seed=0, total=10, step=4):
+    folder.mkdir(parents=True)
+    torch.save({"seed": seed, "total": total, "step": step, "model": {"w": torch.arange(3.0)}}, folder / "checkpoint.pt")
+    torch.save({"step": 2, "model": {"w": torch.ones(3)}}, folder / "best.pt")
+
+
+def test_a_parked_run_resumes_in_an_empty_run_folder(tmp_path):
+    run, fresh, shelf = tmp_path / "runs/mca", tmp_path / "fresh/mca", tmp_path / "parked"
+    make_run(run)
+    assert parked.park("mca", run, parked=shelf)
+    assert parked.unpark("mca", fresh, seed=0, total=10, parked=shelf)
+    for file in parked.RUN_FILES:
+        assert (fresh / file).read_bytes() == (run / file).read_bytes()
+    assert torch.load(fresh / "checkpoint.pt", weights_only=False)["step"] == 4
+
+
+def test_a_run_folder_with_its_own_checkpoint_is_left_alone(tmp_path):
+    run, other, shelf = tmp_path / "runs/mca", tmp_path / "other/mca", tmp_path / "parked"
+    make_run(run, step=4)
+    make_run(other, step=9)
+    parked.park("mca", run, parked=shelf)
+    assert not parked.unpark("mca", other, seed=0, total=10, parked=shelf)
+    assert torch.load(other / "checkpoint.pt", weights_only=False)["step"] == 9
+
+
+def test_a_parked_run_of_another_configuration_is_not_resumed(tmp_path):
+    run, shelf = tmp_path / "runs/mca", tmp_path / "parked"
+    make_run(run, seed=0, total=10)
+    parked.park("mca", run, parked=shelf)
+    assert not parked.unpark("mca", tmp_path / "a/mca", seed=1, total=10, parked=shelf)
+    assert not parked.unpark("mca", tmp_path / "b/mca", seed=0, total=20, parked=shelf)
+    assert not (tmp_path / "a/mca/checkpoint.pt").exists()
+    assert not parked.park("hrnet", tmp_path / "runs/hrnet", parked=shelf), "no run, nothing parked"
+
+
+def test_labels_are_parked_once_and_unpacked_only_where_none_are(tmp_path):
+    data, shelf = tmp_path / "data", tmp_path / "parked"
+    label = data / "teacher/blazepose/train/clip.mp4.jsonl"
+    label.parent.mkdir(parents=True)
+    label.write_text('{"frame":0}\n')
+    assert parked.park_labels(data, parked=shelf)
+    label.write_text("changed\n")
+    assert not parked.park_labels(data, parked=shelf), "labels once parked are kept"
+    fresh = tmp_path / "fresh"
+    assert parked.unpark_labels(fresh, parked=shelf)
+    assert (fresh / "teacher/blazepose/train/clip.mp4.jsonl").read_text() == '{"frame":0}\n'
+    assert not parked.unpark_labels(data, parked=shelf), "labels present: nothing unpacked"
+    assert label.read_text() == "changed\n"
