@@ -65,7 +65,11 @@ class Run:
         self.directory = run_dir(name, full)
         self.directory.mkdir(parents=True, exist_ok=True)
         torch.manual_seed(seed)
-        self.model = self.family.build(full).to(device)
+        # Channels-last (NHWC) is the layout oneDNN's convolutions want: the same arithmetic, a step in half the
+        # time for the hourglasses (measured here, batch 16, 2 threads: MCA 2.09 -> 1.00 s, Hourglass 1.31 -> 0.84,
+        # MSPN 0.71 -> 0.45, HRNet 0.47 -> 0.43, TFPose 0.30 -> 0.25), where default NCHW tensors are reordered
+        # around every convolution.
+        self.model = self.family.build(full).to(device, memory_format=torch.channels_last)
         self.optimiser = self.family.optimiser(self.model.parameters(), self.base_lr, full)
         self.step, self.seconds, self.best, self.since_best, self.history = 0, 0.0, None, 0, []
         self.cache = cache
@@ -140,7 +144,7 @@ class Run:
                 for group in self.optimiser.param_groups:
                     group["lr"] = lr
                 with autocast:
-                    loss = self.family.loss(self.model(images.to(self.device)),
+                    loss = self.family.loss(self.model(images.to(self.device, memory_format=torch.channels_last)),
                                             {k: v.to(self.device) for k, v in targets.items()})
                 self.optimiser.zero_grad()
                 loss.backward()
