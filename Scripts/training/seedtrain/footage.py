@@ -9,6 +9,7 @@ configuration decides where from) or from Fixtures/. Splits:
 Every clip was looked at frame by frame before it was added (what is in it is said below).
 """
 import hashlib
+import os
 import subprocess
 import tarfile
 import zipfile
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-DATA = REPO / ".data-seedtrain"
+DATA = Path(os.environ.get("SEEDTRAIN_DATA", REPO / ".data-seedtrain"))
 
 
 @dataclass(frozen=True)

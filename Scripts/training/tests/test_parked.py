@@ -1,4 +1,8 @@
 """Parking: an unfinished run and the teacher labels carried to a fresh clone."""
+import os
+import subprocess
+from pathlib import Path
+
 import torch
 
 from seedtrain import parked
@@ -52,3 +56,16 @@ def test_labels_are_parked_once_and_unpacked_only_where_none_are(tmp_path):
     assert (fresh / "teacher/blazepose/train/clip.mp4.jsonl").read_text() == '{"frame":0}\n'
     assert not parked.unpark_labels(data, parked=shelf), "labels present: nothing unpacked"
     assert label.read_text() == "changed\n"
+
+
+def test_park_sh_parks_each_named_run_and_says_where_there_was_none(tmp_path):
+    repo = Path(__file__).resolve().parents[3]
+    runs, shelf = tmp_path / "runs", tmp_path / "parked"
+    make_run(runs / "mca")
+    env = dict(os.environ, SEEDTRAIN_RUNS=str(runs), SEEDTRAIN_PARKED=str(shelf), SEEDTRAIN_DATA=str(tmp_path / "data"))
+    done = subprocess.run([str(repo / "Scripts/training/park.sh"), "mca", "hrnet"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["mca: parked", "hrnet: no run to park"]
+    assert (shelf / "mca/checkpoint.pt").read_bytes() == (runs / "mca/checkpoint.pt").read_bytes()
+    wrong = subprocess.run([str(repo / "Scripts/training/park.sh"), "alexnet"], env=env, capture_output=True, text=True)
+    assert wrong.returncode == 2 and "unknown family: alexnet" in wrong.stderr
