@@ -5,9 +5,10 @@
 #   FAMILY: hrnet | hourglass | mspn | tfpose | mca
 #
 # Seeded and reproducible; checkpoints every 3 minutes in .runs-seedtrain/FAMILY/, and the same command
-# resumes from there, or on a fresh clone from the run it parked in Scripts/training/parked/ (committed). The validation view chooses the checkpoint that is exported (best.pt) and stops the run
-# when it no longer improves. --minutes stops (with a checkpoint) after M minutes of this run. --full takes the
-# paper's configuration (for a GPU; runs, slowly, on a CPU) and exports to .runs-seedtrain/FAMILY-full/.
+# resumes from there, or on a fresh clone from the run it parked in Scripts/training/parked/ (committed). The
+# validation view chooses the checkpoint that is exported (best.pt) and stops the run when it no longer improves.
+# --minutes stops (with a checkpoint) after M minutes of this run. --full takes the paper's configuration (for a
+# GPU; runs, slowly, on a CPU) and exports to .runs-seedtrain/FAMILY-full/.
 # Without --full the model is exported to Pipelines/FAMILY/FAMILY.onnx and evaluated on the held-out views.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
