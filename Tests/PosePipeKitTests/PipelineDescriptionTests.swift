@@ -170,6 +170,18 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         #expect(message?.contains("keypoints.flip: must pair keypoints") == true, "\(message ?? "")")
     }
 
+    /// `--flip-test` and `--no-flip-test` override what the description says, either way; without either the
+    /// description decides (Stacked Hourglass ships with its flip test on, BlazePose without).
+    @Test func theFlipTestFollowsTheDescriptionUnlessTheCommandLineSays() throws {
+        let hourglass = try PipelineDescription.load("hourglass"), blazepose = try PipelineDescription.load("blazepose")
+        #expect(hourglass.pose?.flipTest == PoseModelDescription.FlipTest(shiftHeatmap: true))
+        #expect(blazepose.pose?.flipTest == nil)
+        #expect(try PipelineOverrides().apply(to: hourglass).pose?.flipTest == hourglass.pose?.flipTest)
+        #expect(try PipelineOverrides(flipTest: false).apply(to: hourglass).pose?.flipTest == nil)
+        #expect(try PipelineOverrides(flipTest: true).apply(to: blazepose).pose?.flipTest == PoseModelDescription.FlipTest(shiftHeatmap: true))
+        #expect(try PipelineOverrides(flipTest: false).apply(to: blazepose).pose?.flipTest == nil)
+    }
+
     @Test func notJSONIsOneLine() throws {
         let folder = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -2,7 +2,7 @@ import Foundation
 
 /// What the command line changes in a pipeline description: the user's own pose model (`--model`), another
 /// detector part (`--detector`) and the user's own detector file (`--detector-model`), another keypoint set
-/// (`--keypoints`), the flip test. Files are taken as given; whether they exist is the caller's check.
+/// (`--keypoints`), the flip test on or off (nil: as the description says). Files are taken as given; whether they exist is the caller's check.
 ///
 /// A pipeline with `keypoint_choices` takes, when no set is given, the set whose count matches the user's
 /// model: SimCC's and NCHW heatmaps' channels, YOLO-pose's (rows − 5) / 3.
@@ -11,9 +11,9 @@ public struct PipelineOverrides: Sendable {
     public var detector: String?
     public var detectorModel: String?
     public var keypoints: String?
-    public var flipTest: Bool
+    public var flipTest: Bool?
 
-    public init(model: String? = nil, detector: String? = nil, detectorModel: String? = nil, keypoints: String? = nil, flipTest: Bool = false) {
+    public init(model: String? = nil, detector: String? = nil, detectorModel: String? = nil, keypoints: String? = nil, flipTest: Bool? = nil) {
         self.model = model
         self.detector = detector
         self.detectorModel = detectorModel
@@ -29,7 +29,7 @@ public struct PipelineOverrides: Sendable {
             // MoveNet runs as shipped; YOLO-pose and RTMO pipelines take the user's export.
             let shipped = part.kind == .movenet
             let given = [shipped ? model.map { _ in "--model" } : nil, detector.map { _ in "--detector" },
-                         detectorModel.map { _ in "--detector-model" }, flipTest ? "--flip-test" : nil]
+                         detectorModel.map { _ in "--detector-model" }, flipTest == true ? "--flip-test" : nil]
             if let option = given.compactMap({ $0 }).first {
                 throw PosePipeError.badUsage("\(option): pipeline \(description.name) finds people and keypoints in one model run; it takes no per-person "
                     + (shipped ? "pose model, detector or flip test" : "detector or flip test"))
@@ -46,7 +46,8 @@ public struct PipelineOverrides: Sendable {
             }
             if let detector { description.detector = try namedDetector(detector, loader: loader) }
             if let detectorModel { description.detector = try description.detector.using(ModelReference(file: detectorModel, folder: here)) }
-            if flipTest, let pose = description.pose {
+            if flipTest == false { description.pose?.flipTest = nil }
+            if flipTest == true, let pose = description.pose {
                 if case .simcc = pose.codec.scheme {
                     throw PosePipeError.badUsage("--flip-test: pipeline \(description.name) decodes SimCC vectors, which posepipe does not flip-test (rtmlib runs no flip test)")
                 }
