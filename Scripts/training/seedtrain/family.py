@@ -47,6 +47,9 @@ class Family:
     input_w, input_h = 192, 256
     mean, std = IMAGENET_MEAN, IMAGENET_STD      # applied to RGB 0-255, outside the exported graph
     codec = "msra"
+    # The pipeline's clear_score (Pipelines/FAMILY/pipeline.json): a crop whose mean keypoint score is below it
+    # holds nobody, for posepipe and for validation alike.
+    clear_score = 0.3
     # (steps, batch, learning rate) for the shipped CPU model and for the paper's configuration; every
     # family sets both.
     small_schedule = None

@@ -4,14 +4,12 @@ The validation view (footage.py: one camera of the training footage, never train
 that is exported and decides when training stops; the held-out views (evaluate.py) only report. Each teacher
 person is cropped from its box by MMPose's rule, without augmentation, run through the model in eval mode,
 decoded by the family's reference decode and compared with the teacher's clear keypoints: error / sqrt(box w·h).
-Crops without a person count as rejected when their mean decoded score is below REJECT_SCORE.
+Crops without a person count as rejected when their mean decoded score is below the family's clear_score.
 """
 import numpy as np
 import torch
 
 from . import crops
-
-REJECT_SCORE = 0.3      # the families' clear_score in their pipeline.json
 
 
 class Validator:
@@ -57,7 +55,7 @@ class Validator:
         absent = ~self.person
         result = {"pck05": float((e < 0.05).mean()), "pck10": float((e < 0.1).mean()), "median": float(np.median(e)),
                   "persons": int(self.person.sum()), "without": int(absent.sum()),
-                  "rejected": float((scores[absent].mean(1) < REJECT_SCORE).mean()) if absent.any() else None,
-                  "kept": float((scores[self.person].mean(1) >= REJECT_SCORE).mean())}
+                  "rejected": float((scores[absent].mean(1) < self.family.clear_score).mean()) if absent.any() else None,
+                  "kept": float((scores[self.person].mean(1) >= self.family.clear_score).mean())}
         result["score"] = (result["pck05"] + result["pck10"]) / 2
         return result
