@@ -121,6 +121,14 @@ import Testing
         #expect(tiles.last?.center == Point2(x: 576, y: 384))
     }
 
+    @Test(arguments: [0, 1, 2, 3, 5])
+    func theGridsSizeIsKnownWithoutBuildingIt(level: Int) {
+        let tiling = DetectionTiling(level: level)
+        for (w, h) in [(768, 576), (1768, 994), (1088, 1920), (640, 640), (100, 4000), (1, 1)] {
+            #expect(tiling.count(width: w, height: h) == tiling.tiles(width: w, height: h).count, "level \(level), \(w)×\(h)")
+        }
+    }
+
     @Test func eachDetectionSearchesTheNextTile() {
         let tiling = DetectionTiling(level: 2)
         let grid = tiling.tiles(width: 768, height: 576)

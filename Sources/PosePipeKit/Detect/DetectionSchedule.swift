@@ -15,9 +15,8 @@ public struct DetectionSchedule: Sendable, Equatable {
     /// is the grid's `index`-th, so that the first sweep (`firstSweep`) covers them all.
     public func scheduled(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
         guard index % interval == 0 else { return nil }
-        let grid = tiling.tiles(width: width, height: height)
-        guard !grid.isEmpty else { return [] }
-        return [grid[index < grid.count ? index : (index / interval) % grid.count]]
+        let detection = index < tiling.count(width: width, height: height) ? index : index / interval
+        return tiling.tiles(width: width, height: height, detection: detection)
     }
 
     /// The tile frame `index` searches, alone, when no detection is due on it but the first sweep
@@ -25,9 +24,8 @@ public struct DetectionSchedule: Sendable, Equatable {
     /// for their tile up to a second (the grid's size in detections), and as soon as anyone is
     /// followed the frames between detections go unsearched. Nil on every other frame.
     public func firstSweep(frame index: Int, width: Int, height: Int) -> [RotatedRect]? {
-        guard index % interval != 0 else { return nil }
-        let grid = tiling.tiles(width: width, height: height)
-        return index < grid.count ? [grid[index]] : nil
+        guard index % interval != 0, index < tiling.count(width: width, height: height) else { return nil }
+        return tiling.tiles(width: width, height: height, detection: index)
     }
 
     /// The tiles of a detection run out of turn on frame `index`, because nobody is followed.

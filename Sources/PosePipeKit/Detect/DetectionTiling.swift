@@ -19,14 +19,23 @@ public struct DetectionTiling: Sendable, Equatable {
         guard level > 0 else { return [] }
         let w = Double(width), h = Double(height)
         let side = 2 * min(w, h) / Double(level + 1)
-        func starts(_ length: Double) -> [Double] {
-            let count = Int(((length - side) / (side / 2)).rounded(.up)) + 1
-            guard count > 1 else { return [max(0, (length - side) / 2)] }
-            return (0..<count).map { Double($0) * (length - side) / Double(count - 1) }
+        return Self.starts(h, side: side).flatMap { y in
+            Self.starts(w, side: side).map { x in RotatedRect(center: Point2(x: x + side / 2, y: y + side / 2), width: side, height: side) }
         }
-        return starts(h).flatMap { y in
-            starts(w).map { x in RotatedRect(center: Point2(x: x + side / 2, y: y + side / 2), width: side, height: side) }
-        }
+    }
+
+    /// Where the tiles of side `side` begin along a side of `length`: evenly spread, overlapping by half.
+    private static func starts(_ length: Double, side: Double) -> [Double] {
+        let count = Int(((length - side) / (side / 2)).rounded(.up)) + 1
+        guard count > 1 else { return [max(0, (length - side) / 2)] }
+        return (0..<count).map { Double($0) * (length - side) / Double(count - 1) }
+    }
+
+    /// How many tiles the grid of a `width` × `height` frame has, without building it.
+    public func count(width: Int, height: Int) -> Int {
+        guard level > 0 else { return 0 }
+        let side = 2 * Double(min(width, height)) / Double(level + 1)
+        return Self.starts(Double(width), side: side).count * Self.starts(Double(height), side: side).count
     }
 
     /// The tile detection number `k` (counting detections, not frames) searches besides the
