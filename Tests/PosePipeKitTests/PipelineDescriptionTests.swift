@@ -182,6 +182,17 @@ func invalidPipelineMessage(_ body: () throws -> Any) -> String? {
         #expect(try PipelineOverrides(flipTest: false).apply(to: blazepose).pose?.flipTest == nil)
     }
 
+    /// A regression codec's flip test mirrors the coordinates back (`--flip-test` runs it), so a description
+    /// may turn it on as well.
+    @Test func aRegressionPipelineMayShipWithItsFlipTestOn() throws {
+        let shipped = Fixtures.root.appendingPathComponent("Pipelines/tfpose")
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped.appendingPathComponent("pipeline.json"))) as! [String: Any]
+        set(&json, "pose.model", shipped.appendingPathComponent("tfpose.onnx").path)
+        set(&json, "pose.flip_test", ["enabled": true, "shift_heatmap": true])
+        let description = try loadWritten(json)
+        #expect(description.pose?.flipTest == PoseModelDescription.FlipTest(shiftHeatmap: true))
+    }
+
     @Test func notJSONIsOneLine() throws {
         let folder = Fixtures.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

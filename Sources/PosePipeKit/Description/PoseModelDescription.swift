@@ -153,8 +153,5 @@ extension PoseModelDescription {
         if flipTest != nil, case .simcc = codec.scheme {
             throw c.invalid(.flipTest, "posepipe has no flip test for SimCC vectors (rtmlib runs none either)")
         }
-        if flipTest != nil, !codec.scheme.readsHeatmaps {
-            throw c.invalid(.flipTest, "the flip test averages heatmaps; this codec reads regressed coordinates")
-        }
     }
 }
