@@ -110,6 +110,7 @@ def test_every_clip_gets_the_same_share_of_the_draws():
 
 def test_a_card_of_a_run_stopped_before_its_first_validation_says_so():
     from seedtrain.card import validation_text
-    assert validation_text(None, 118) == "No validation yet: step 118 was exported as the last checkpoint."
-    chosen = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0}, 150)
+    assert validation_text(None, 118, 0.3) == "No validation yet: step 118 was exported as the last checkpoint."
+    chosen = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0}, 150, 0.6)
     assert chosen.startswith("The validation view chose step 150") and "PCK@0.1 0.700" in chosen
+    assert "(mean score < 0.6)" in chosen
