@@ -116,9 +116,15 @@ def card(name):
     row = re.search(r"^\| all \| \d+ \| \d+ \| ([\d.]+) \| [\d.]+ \| ([\d.]+) \| ([\d.]+) \|$", text, re.M)
     trained = re.search(r"^- Trained: (\d+) steps .*?, ([\d.]+) minutes", text, re.M)
     total = re.search(r"over (\d+) steps", text)
+    chosen = re.search(r"The validation view chose step (\d+)", text)
     if not row:
         return None
-    steps = f"{trained.group(1)} of {total.group(1)} steps, {float(trained.group(2)):.0f} min" if trained and total else "?"
+    steps = "?"
+    if trained:
+        # Cards written before validation chose checkpoints give neither the schedule's length nor a chosen step.
+        steps = f"{trained.group(1)} of {total.group(1)} steps" if total else f"{trained.group(1)} steps"
+        steps += f" (step {chosen.group(1)} chosen)" if chosen else ""
+        steps += f", {float(trained.group(2)):.0f} min"
     return steps, row.group(1), row.group(2), row.group(3)
 
 
