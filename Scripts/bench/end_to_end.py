@@ -23,9 +23,9 @@ CLEAR = 0.5
 MATCH = 0.5             # median keypoint distance / box size beyond which two people are not the same
 
 
-def run(posepipe, clip, name, out):
+def run(posepipe, clip, name, out, options=()):
     if not os.path.exists(out):
-        subprocess.run([posepipe, clip, "--pipeline", name, "-o", out, "--quiet"], check=True)
+        subprocess.run([posepipe, clip, "--pipeline", name, "-o", out, "--quiet", *options], check=True)
     return read_tracks(out)
 
 
@@ -43,10 +43,11 @@ def coco(header, keypoints):
 
 
 def agreement(reference, candidate):
-    """Errors / box size for every clear reference keypoint (inf where the person was not found)."""
+    """Errors / box size for every clear reference keypoint (inf where the person was not found), and how many
+    reference people had no partner."""
     ref_header, ref_frames = reference
     cand_header, cand_frames = candidate
-    errors = []
+    errors, unmatched = [], 0
     for ref_people, cand_people in zip(ref_frames, cand_frames):
         for _, box, keypoints in ref_people:
             truth = coco(ref_header, keypoints)
@@ -57,11 +58,12 @@ def agreement(reference, candidate):
             best = min(distances, key=np.median, default=None)
             if best is None or np.median(best) > MATCH:
                 errors.extend([np.inf] * int(clear.sum()))
+                unmatched += 1
                 continue
             errors.extend(best.tolist())
     e = np.array(errors)
     return {"keypoints": len(e), "pck05": float((e < 0.05).mean()), "pck10": float((e < 0.1).mean()),
-            "median": float(np.median(e))}
+            "median": float(np.median(e)), "unmatched": unmatched}
 
 
 def people(tracks):

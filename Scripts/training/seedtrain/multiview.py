@@ -280,6 +280,16 @@ def report(results):
         print(f"\nThe {person} alone, every variant's own labels:\n")
         print(table(["variant"] + cells,
                     [[name] + summary(r, r.column("who") == who) for name, r in results.items()]))
+    print("\nPer view and person, every variant's own labels (is one camera's teacher wrong where the others "
+          "agree?):\n")
+    rows = []
+    for name, r in results.items():
+        for view, (_, clip) in enumerate(VIEWS):
+            for who, person in enumerate(PEOPLE):
+                mask = (r.column("view") == view) & (r.column("who") == who)
+                rows.append([name, clip.removeprefix("Demo_MultiPerson_").removesuffix(".mp4"), person]
+                            + summary(r, mask))
+    print(table(["variant", "view", "person"] + cells, rows))
     print("\nPer joint group, every variant's own labels: median / box, % < 0.05, % < 0.1\n")
     rows = []
     for group, joints in GROUPS.items():

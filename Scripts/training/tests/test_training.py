@@ -114,3 +114,19 @@ def test_a_card_of_a_run_stopped_before_its_first_validation_says_so():
     chosen = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0}, 150, 0.6)
     assert chosen.startswith("The validation view chose step 150") and "PCK@0.1 0.700" in chosen
     assert "(mean score < 0.6)" in chosen
+
+
+def test_a_keypoint_on_the_other_sides_joint_counts_as_the_other_side():
+    from seedtrain.keypoints import NUM_KEYPOINTS
+    from seedtrain.sides import sides
+    truth = np.stack([np.arange(NUM_KEYPOINTS) * 10.0, np.zeros(NUM_KEYPOINTS)], -1)[None]
+    points = truth.copy()
+    points[0, 13] = truth[0, 14]          # left knee put on the right knee
+    points[0, 15] = truth[0, 15] + 50     # left ankle lost: on neither ankle
+    clear = np.ones((1, NUM_KEYPOINTS), bool)
+    clear[0, 16] = False                  # the right ankle is not the teacher's to judge
+    n, hit, swapped = sides(points, truth, clear, np.array([[40.0, 40.0]]))
+    assert n[13] == 1 and hit[13] == 0 and swapped[13] == 1
+    assert hit[15] == 0 and swapped[15] == 0
+    assert n[16] == 0 and hit[16] == 0
+    assert hit.sum() == NUM_KEYPOINTS - 3 and swapped.sum() == 1

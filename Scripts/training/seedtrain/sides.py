@@ -1,0 +1,65 @@
+"""Where a family's misses on the validation view go: per joint, how many of the teacher's clear keypoints the
+shipped model places within 0.1 of the box of their own joint (PCK@0.1), and how many it places beyond that but
+within 0.1 of the teacher's keypoint of the mirror joint (left for right): the model took the other side.
+
+    PYTHONPATH=Scripts/training:Scripts/lib python -m seedtrain.sides FAMILY
+
+Runs Pipelines/FAMILY/FAMILY.onnx (ONNX Runtime) on the validation view's crops, cut as validate.py cuts them.
+"""
+import argparse
+
+import numpy as np
+import onnxruntime as ort
+
+from . import crops, teacher
+from .export import model_path
+from .keypoints import COCO_NAMES, FLIP_INDICES
+from .train import FAMILIES, load_family
+from .validate import Validator
+
+
+def sides(points, truth, clear, box_wh):
+    """Per joint: (clear keypoints, within 0.1 of their own joint, missed but within 0.1 of the mirror joint)."""
+    size = np.sqrt(box_wh[:, 0] * box_wh[:, 1])[:, None]
+    own = np.linalg.norm(points - truth, axis=-1) / size
+    mirror = np.linalg.norm(points - truth[:, FLIP_INDICES], axis=-1) / size
+    hit, swapped = (own < 0.1) & clear, (own >= 0.1) & (mirror < 0.1) & clear
+    return clear.sum(0), hit.sum(0), swapped.sum(0)
+
+
+def predictions(name, validator):
+    family = validator.family
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    session = ort.InferenceSession(str(model_path(name)), options, providers=["CPUExecutionProvider"])
+    names = [o.name for o in session.get_outputs()]
+    points = []
+    for start in range(0, len(validator.inputs), 16):
+        images = family.normalise(np.stack(validator.inputs[start:start + 16])).numpy()
+        outputs = session.run(None, {"input": images})
+        for j in range(len(outputs[0])):
+            keypoints, _ = family.decode({n: o[j] for n, o in zip(names, outputs)})
+            points.append(crops.apply_affine(validator.inverses[start + j], keypoints))
+    return np.array(points)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("family", choices=FAMILIES)
+    name = parser.parse_args().family
+    validator = Validator(teacher.prepare(), load_family(name).configured(False))
+    people = np.flatnonzero(validator.person)
+    counts = sides(predictions(name, validator)[people], validator.keypoints[people], validator.clear[people],
+                   validator.box_wh[people])
+    print(f"{name} on the validation view: {len(people)} teacher people\n")
+    print("| joint | clear keypoints | PCK@0.1 | the other side's instead | share of the misses |")
+    print("|---|---|---|---|---|")
+    for k, joint in enumerate(COCO_NAMES):
+        n, hit, swapped = (int(c[k]) for c in counts)
+        missed = n - hit
+        print(f"| {joint} | {n} | {hit / max(n, 1):.3f} | {swapped / max(n, 1):.3f} | "
+              f"{swapped / missed if missed else 0:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
