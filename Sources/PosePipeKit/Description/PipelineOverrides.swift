@@ -2,7 +2,8 @@ import Foundation
 
 /// What the command line changes in a pipeline description: the user's own pose model (`--model`), another
 /// detector part (`--detector`) and the user's own detector file (`--detector-model`), another keypoint set
-/// (`--keypoints`), the flip test on or off (nil: as the description says). Files are taken as given; whether they exist is the caller's check.
+/// (`--keypoints`), the flip test on or off (nil: as the description says). Files are taken as given; whether
+/// they exist is the caller's check.
 ///
 /// A pipeline with `keypoint_choices` takes, when no set is given, the set whose count matches the user's
 /// model: SimCC's and NCHW heatmaps' channels, YOLO-pose's (rows − 5) / 3.
