@@ -17,6 +17,13 @@ from .export import model_path
 from .train import FAMILIES, load_family, run_dir
 
 
+def session_of(name):
+    """An ONNX Runtime session (2 threads) of the family's exported model."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 2
+    return ort.InferenceSession(str(model_path(name)), options, providers=["CPUExecutionProvider"])
+
+
 def predict(session, family, frame, boxes):
     """Keypoints [P, K, 2] in frame pixel-centre coordinates and scores [P, K] for each box."""
     images, inverses = [], []
@@ -25,6 +32,12 @@ def predict(session, family, frame, boxes):
         matrix = crops.warp_matrix(center, scale, family.input_w, family.input_h)
         images.append(crops.warp(frame, matrix, family.input_w, family.input_h))
         inverses.append(crops.invert_affine(matrix))
+    return decoded(session, family, images, inverses)
+
+
+def decoded(session, family, images, inverses):
+    """The model's keypoints [P, K, 2] for already cut crops (uint8 RGB), mapped back through each crop's inverse
+    warp, and their scores [P, K]."""
     outputs = session.run(None, {"input": family.normalise(np.stack(images)).numpy()})
     names = [o.name for o in session.get_outputs()]
     points, scores = [], []
@@ -37,9 +50,7 @@ def predict(session, family, frame, boxes):
 
 def evaluate(name):
     family = load_family(name)
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
-    session = ort.InferenceSession(str(model_path(name)), options, providers=["CPUExecutionProvider"])
+    session = session_of(name)
     teacher.prepare()
     views = {}
     all_errors, all_scores_clear = [], []

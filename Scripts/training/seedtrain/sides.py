@@ -9,10 +9,9 @@ Runs Pipelines/FAMILY/FAMILY.onnx (ONNX Runtime) on the validation view's crops,
 import argparse
 
 import numpy as np
-import onnxruntime as ort
 
-from . import crops, teacher
-from .export import model_path
+from . import teacher
+from .evaluate import decoded, session_of
 from .keypoints import COCO_NAMES, FLIP_INDICES
 from .train import FAMILIES, load_family
 from .validate import Validator
@@ -28,19 +27,11 @@ def sides(points, truth, clear, box_wh):
 
 
 def predictions(name, validator):
-    family = validator.family
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 2
-    session = ort.InferenceSession(str(model_path(name)), options, providers=["CPUExecutionProvider"])
-    names = [o.name for o in session.get_outputs()]
-    points = []
-    for start in range(0, len(validator.inputs), 16):
-        images = family.normalise(np.stack(validator.inputs[start:start + 16])).numpy()
-        outputs = session.run(None, {"input": images})
-        for j in range(len(outputs[0])):
-            keypoints, _ = family.decode({n: o[j] for n, o in zip(names, outputs)})
-            points.append(crops.apply_affine(validator.inverses[start + j], keypoints))
-    return np.array(points)
+    """The shipped model's keypoints [N, K, 2] for every validation crop, in batches of 16."""
+    session = session_of(name)
+    batches = range(0, len(validator.inputs), 16)
+    return np.concatenate([decoded(session, validator.family, validator.inputs[start:start + 16],
+                                   validator.inverses[start:start + 16])[0] for start in batches])
 
 
 def main():
