@@ -146,22 +146,10 @@ views_ok() {
 }
 if ! views_ok; then
     log "fetching the single-person clips: pose2sim==$P2S_VERSION wheel, Pose2Sim/Demo_SinglePerson/videos/cam0[1-4].mp4"
-    "$VENV/bin/python" -m pip download --no-deps --only-binary=:all: --disable-pip-version-check -q \
-        -d "$TMP/wheel" "pose2sim==$P2S_VERSION" >&2 || die "pip download of pose2sim==$P2S_VERSION failed"
-    whl="$(find "$TMP/wheel" -name "pose2sim-$P2S_VERSION-*.whl" | head -n1)"
-    [ -n "$whl" ] || die "pip download produced no pose2sim wheel"
-    "$VENV/bin/python" - "$whl" "$TMP" "$CLIPS/LICENSE.pose2sim" <<'EOF' || die "cannot extract the single-person clips"
-import shutil, sys, zipfile
-whl, dest, licence = sys.argv[1:]
-with zipfile.ZipFile(whl) as z:
-    for cam in ("01", "02", "03", "04"):
-        with z.open(f"Pose2Sim/Demo_SinglePerson/videos/cam{cam}.mp4") as src, open(f"{dest}/cam{cam}.mp4", "wb") as out:
-            shutil.copyfileobj(src, out)
-    lic = [n for n in z.namelist() if n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE")]
-    if lic:
-        with z.open(lic[0]) as src, open(licence, "wb") as out:
-            shutil.copyfileobj(src, out)
-EOF
+    Scripts/bench/pose2sim-videos.sh "$VENV/bin/python" "$TMP" \
+        Pose2Sim/Demo_SinglePerson/videos/cam0{1,2,3,4}.mp4 "pose2sim-$P2S_VERSION.dist-info/licenses/LICENSE" >&2 \
+        || die "cannot fetch the single-person clips from the pose2sim==$P2S_VERSION wheel"
+    mv -f "$TMP/LICENSE" "$CLIPS/LICENSE.pose2sim"
     for view in "${P2S_VIEWS[@]}"; do
         set -- $view
         sha_ok "$TMP/cam$1.mp4" "$2" || die "Demo_SinglePerson/videos/cam$1.mp4 in pose2sim $P2S_VERSION has an unexpected sha256"
