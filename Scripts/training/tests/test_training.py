@@ -130,3 +130,21 @@ def test_a_keypoint_on_the_other_sides_joint_counts_as_the_other_side():
     assert hit[15] == 0 and swapped[15] == 0
     assert n[16] == 0 and hit[16] == 0
     assert hit.sum() == NUM_KEYPOINTS - 3 and swapped.sum() == 1
+
+
+def test_a_pair_is_right_swapped_on_one_limb_or_other():
+    from seedtrain.keypoints import NUM_KEYPOINTS
+    from seedtrain.sides import OUTCOMES, PAIRS, pairs
+    truth = np.stack([np.arange(NUM_KEYPOINTS) * 10.0, np.zeros(NUM_KEYPOINTS)], -1)[None].repeat(5, 0)
+    points = truth.copy()
+    points[1, [13, 14]] = truth[1, [14, 13]]      # knees swapped
+    points[2, 14] = truth[2, 13]                  # both knees on the left leg
+    points[3, 14] = truth[3, 14] + 50             # right knee lost
+    clear = np.ones((5, NUM_KEYPOINTS), bool)
+    clear[4, 13] = False                          # not the teacher's to judge
+    counts = pairs(points, truth, clear, np.full((5, 2), 40.0))
+    knees = counts[PAIRS.index((13, 14))]
+    assert dict(zip(OUTCOMES, knees)) == {"both right": 1, "swapped": 1, "both on one limb": 1, "other": 1}
+    assert (counts[PAIRS.index((15, 16))] == [5, 0, 0, 0]).all()
+    truth[:, 14] = truth[:, 13] + 2               # joints closer than 0.1 of the box: not judged
+    assert pairs(points, truth, clear, np.full((5, 2), 40.0))[PAIRS.index((13, 14))].sum() == 0
