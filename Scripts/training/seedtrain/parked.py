@@ -23,8 +23,16 @@ LABELS = "teacher-labels.tar.gz"
 RUN_FILES = ("checkpoint.pt", "best.pt")
 
 
+def finished(state):
+    """Whether a checkpoint's run has nothing left to train: its schedule ran out or its validation stopped it."""
+    from .train import PATIENCE
+    return state["step"] >= state["total"] or state.get("since_best", 0) >= PATIENCE
+
+
 def park(name, run_directory, parked=PARKED):
-    """Copies the run's checkpoint and best model to parked/NAME/; False when the run has no checkpoint."""
+    """Copies the run's checkpoint and best model to parked/NAME/; False when the run has no checkpoint. A
+    finished run is parked without its optimiser's state, which only a further step would read: Adam's two
+    moments are twice the model (a wider model's checkpoint would pass the repository's 25 MB a file)."""
     if not (run_directory / "checkpoint.pt").exists():
         return False
     target = parked / name
@@ -32,6 +40,10 @@ def park(name, run_directory, parked=PARKED):
     for file in RUN_FILES:
         if (run_directory / file).exists():
             shutil.copy2(run_directory / file, target / file)
+    state = torch.load(target / "checkpoint.pt", map_location="cpu", weights_only=False)
+    if finished(state) and "optimiser" in state:
+        del state["optimiser"]
+        torch.save(state, target / "checkpoint.pt")
     return True
 
 

@@ -87,7 +87,8 @@ class Run:
         state = torch.load(self.checkpoint, map_location=self.device, weights_only=False)
         assert state["seed"] == self.seed and state["total"] == self.total, "checkpoint is from another configuration"
         self.model.load_state_dict(state["model"])
-        self.optimiser.load_state_dict(state["optimiser"])
+        if "optimiser" in state:     # a finished run is parked without it (parked.py): nothing steps again
+            self.optimiser.load_state_dict(state["optimiser"])
         torch.set_rng_state(state["torch_rng"])
         self.step, self.seconds = state["step"], state["seconds"]
         self.best, self.since_best, self.history = state.get("best"), state.get("since_best", 0), state.get("history", [])

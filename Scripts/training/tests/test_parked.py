@@ -8,9 +8,10 @@ import torch
 from seedtrain import parked
 
 
-def make_run(folder, seed=0, total=10, step=4):
+def make_run(folder, seed=0, total=10, step=4, since_best=0):
     folder.mkdir(parents=True)
-    torch.save({"seed": seed, "total": total, "step": step, "model": {"w": torch.arange(3.0)}}, folder / "checkpoint.pt")
+    torch.save({"seed": seed, "total": total, "step": step, "since_best": since_best, "model": {"w": torch.arange(3.0)},
+                "optimiser": {"state": {0: torch.zeros(3)}}}, folder / "checkpoint.pt")
     torch.save({"step": 2, "model": {"w": torch.ones(3)}}, folder / "best.pt")
 
 
@@ -22,6 +23,17 @@ def test_a_parked_run_resumes_in_an_empty_run_folder(tmp_path):
     for file in parked.RUN_FILES:
         assert (fresh / file).read_bytes() == (run / file).read_bytes()
     assert torch.load(fresh / "checkpoint.pt", weights_only=False)["step"] == 4
+
+
+def test_a_finished_run_is_parked_without_its_optimiser(tmp_path):
+    from seedtrain.train import PATIENCE
+    shelf = tmp_path / "parked"
+    for name, step, since_best, kept in (("mca", 10, 0, False), ("tfpose", 6, PATIENCE, False), ("hrnet", 9, 1, True)):
+        make_run(tmp_path / "runs" / name, step=step, since_best=since_best)
+        parked.park(name, tmp_path / "runs" / name, parked=shelf)
+        state = torch.load(shelf / name / "checkpoint.pt", weights_only=False)
+        assert ("optimiser" in state) == kept, name
+        assert state["step"] == step and torch.equal(state["model"]["w"], torch.arange(3.0))
 
 
 def test_a_run_folder_with_its_own_checkpoint_is_left_alone(tmp_path):

@@ -86,6 +86,27 @@ def test_a_resumed_run_follows_the_uninterrupted_path(tiny_cache):
     assert (train.run_dir("hrnet", False) / "best.pt").exists()
 
 
+def test_a_finished_run_parked_without_its_optimiser_resumes_as_finished(tiny_cache):
+    import shutil
+    from seedtrain import parked
+    trained, _ = weights_after(4, tiny_cache, stops=[])
+    folder = train.run_dir("hrnet", False)
+    try:
+        assert parked.park("hrnet", folder)
+        assert "optimiser" not in torch.load(parked.PARKED / "hrnet/checkpoint.pt", weights_only=False)
+        for f in folder.glob("*.pt"):
+            f.unlink()
+        run = train.Run("hrnet", False, seed=3, threads=1, steps=4, cache=tiny_cache)
+        run.resume()
+        assert run.step == 4 and run.done
+        run.train(minutes=0)
+        assert run.step == 4
+        for key, value in run.model.state_dict().items():
+            assert torch.equal(value, trained[key]), key
+    finally:
+        shutil.rmtree(parked.PARKED / "hrnet", ignore_errors=True)
+
+
 @pytest.mark.parametrize("name", train.FAMILIES)
 def test_every_family_target_decodes_back(name):
     family = train.load_family(name)
