@@ -47,9 +47,10 @@ def park(name, run_directory, parked=PARKED):
     return True
 
 
-def unpark(name, run_directory, seed, total, parked=PARKED):
-    """Copies the parked run into an empty run folder when it is of this configuration (seed and step count);
-    True when it did."""
+def unpark(name, run_directory, seed, total, parked=PARKED, shapes=None):
+    """Copies the parked run into an empty run folder when it is of this configuration (seed, step count and,
+    when `shapes` is given, the model's parameter shapes: a family whose width changed starts afresh); True
+    when it did."""
     source = parked / name
     if (run_directory / "checkpoint.pt").exists() or not (source / "checkpoint.pt").exists():
         return False
@@ -57,6 +58,9 @@ def unpark(name, run_directory, seed, total, parked=PARKED):
     if state["seed"] != seed or state["total"] != total:
         print(f"{name}: the parked run is of another configuration (seed {state['seed']}, {state['total']} steps); "
               "starting afresh", flush=True)
+        return False
+    if shapes is not None and {k: tuple(v.shape) for k, v in state["model"].items()} != shapes:
+        print(f"{name}: the parked run is of another architecture; starting afresh", flush=True)
         return False
     run_directory.mkdir(parents=True, exist_ok=True)
     for file in RUN_FILES:

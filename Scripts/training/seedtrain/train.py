@@ -80,7 +80,8 @@ class Run:
         return self.directory / "checkpoint.pt"
 
     def resume(self):
-        if not self.full and parked.unpark(self.name, self.directory, self.seed, self.total):
+        shapes = {k: tuple(v.shape) for k, v in self.model.state_dict().items()}
+        if not self.full and parked.unpark(self.name, self.directory, self.seed, self.total, shapes=shapes):
             print(f"{self.name}: resuming the parked run (Scripts/training/parked/{self.name})", flush=True)
         if not self.checkpoint.exists():
             return

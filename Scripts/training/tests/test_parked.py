@@ -52,6 +52,8 @@ def test_a_parked_run_of_another_configuration_is_not_resumed(tmp_path):
     assert not parked.unpark("mca", tmp_path / "a/mca", seed=1, total=10, parked=shelf)
     assert not parked.unpark("mca", tmp_path / "b/mca", seed=0, total=20, parked=shelf)
     assert not (tmp_path / "a/mca/checkpoint.pt").exists()
+    assert not parked.unpark("mca", tmp_path / "c/mca", seed=0, total=10, parked=shelf, shapes={"w": (4,)}), "wider"
+    assert parked.unpark("mca", tmp_path / "d/mca", seed=0, total=10, parked=shelf, shapes={"w": (3,)})
     assert not parked.park("hrnet", tmp_path / "runs/hrnet", parked=shelf), "no run, nothing parked"
 
 
