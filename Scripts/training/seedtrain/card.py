@@ -17,8 +17,8 @@ PAPERS = {
               "at half resolution (strided 3×3 conv from the lowest branch) and repeat exchange units of parallel "
               "residual branches + *repeated multi-scale fusion* (strided 3×3 convs down, 1×1 conv + nearest "
               "upsampling up, sum, ReLU); heatmaps by a 1×1 conv from the highest-resolution branch only (HRNetV1).",
-              "width 12 (branches 12/24/48/96), stem 32, stage 1 one bottleneck, one exchange unit per stage "
-              "(paper: 1/1/4/3), two residual units per branch (paper: 4)",
+              "width 16 (branches 16/32/64/128), stem 32, stage 1 one bottleneck, exchange units 1/2/2 in stages "
+              "2–4 (paper: 1/4/3), two residual units per branch (paper: 4)",
               "HRNet-W32: width 32, stem 64, stage 1 four bottlenecks, 1/4/3 exchange units, 4 residual units"),
     "hourglass": ("Stacked Hourglass", "Newell, Yang, Deng: *Stacked Hourglass Networks for Human Pose "
                   "Estimation*, ECCV 2016",
