@@ -23,7 +23,7 @@ struct PipelineArguments: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Keypoint set of the model's output (coco-17, halpe-26, coco-wholebody-133…; default: the pipeline's, or the one whose count matches your --model).", valueName: "name"))
     var keypoints: String?
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Also run each crop mirrored and average the heatmaps, or the regressed coordinates (MMPose's flip test): steadier keypoints for twice the pose model's work. Default: as the pipeline says (on for hourglass and mca).")
+    @Flag(name: .long, inversion: .prefixedNo, help: "Also run each crop mirrored and average the heatmaps, or the regressed coordinates (MMPose's flip test): steadier keypoints for twice the pose model's work. Default: as the pipeline says (on for hrnet, hourglass and mca).")
     var flipTest: Bool?
 
     @Option(name: .long, parsing: .unconditional, help: "Inference workers: landmark sessions running the people of a frame in parallel (results do not depend on the number).")
