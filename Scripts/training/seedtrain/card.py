@@ -47,7 +47,7 @@ PAPERS = {
              "the previous stage's down and up paths, through 1×1 convs, is added to the next stage's down path; "
              "*coarse-to-fine supervision*: Gaussian kernels 15/11/9/7 over the units of a stage, 11/9/7/5 in the "
              "last stage, with online hard keypoint mining (top 8 of 17) on the last stage's finest unit.",
-             "2 stages, one bottleneck per level (planes 8/16/32/64), 48-channel up paths, stem 32",
+             "2 stages, one bottleneck per level (planes 16/32/64/128), 64-channel up paths, stem 32",
              "4 stages, ResNet-50 per stage (3/4/6/3 bottlenecks), 256-channel up paths (4×MSPN-50)"),
     "tfpose": ("TFPose", "Mao, Ge, Shen, Tian, Wang, Wang: *TFPose: Direct Human Pose Estimation with "
                "Transformers*, 2021",

@@ -123,7 +123,8 @@ class MSPNFamily(HeatmapFamily):
     small_stages, full_stages = 2, 4
     # Paper: 4-stage MSPN with ResNet-50 units and 256-channel up paths, Adam 5e-4, batch 32; the steps at
     # 170 and 200 of 210 epochs are MMPose's MSPN schedule (the paper does not give its decay). Here: 2 stages,
-    # one bottleneck per level (planes 8-16-32-64), 48-channel up paths, stem 32.
+    # one bottleneck per level (planes 16-32-64-128), 64-channel up paths, stem 32: at planes 8-16-32-64 both
+    # ankle channels peaked on the same leg for 97 % of the validation view's people.
     small_schedule = Schedule(steps=3000, batch=16, lr=1e-3, validate_every=150)
     full_schedule = Schedule(steps=200000, batch=32, lr=5e-4, milestones=(170 / 210, 200 / 210))
 
@@ -138,7 +139,7 @@ class MSPNFamily(HeatmapFamily):
     def build(self, full):
         if full:
             return MSPN(stages=self.full_stages)
-        return MSPN(stages=self.small_stages, planes=(8, 16, 32, 64), blocks=(1, 1, 1, 1), unit_channels=48, stem=32)
+        return MSPN(stages=self.small_stages, planes=(16, 32, 64, 128), blocks=(1, 1, 1, 1), unit_channels=64, stem=32)
 
     def targets(self, keypoints, clear):
         """Sec. 3, 'Coarse-to-fine Supervision': per stage and unit a Gaussian from MegviiHeatmap's kernel
