@@ -79,8 +79,8 @@ def main():
     print("\n| pair | people judged | " + " | ".join(OUTCOMES) + " |")
     print("|---|---|" + "---|" * len(OUTCOMES))
     for (left, _), row in zip(PAIRS, pairs(*arrays)):
-        name = COCO_NAMES[left].removeprefix("left_")
-        print(f"| {name}s | {row.sum()} | " + " | ".join(f"{c / max(row.sum(), 1):.2f}" for c in row) + " |")
+        joint = COCO_NAMES[left].removeprefix("left_")
+        print(f"| {joint}s | {row.sum()} | " + " | ".join(f"{c / max(row.sum(), 1):.2f}" for c in row) + " |")
 
 
 if __name__ == "__main__":
