@@ -23,27 +23,23 @@ LABELS = "teacher-labels.tar.gz"
 RUN_FILES = ("checkpoint.pt", "best.pt")
 
 
-def finished(state):
-    """Whether a checkpoint's run has nothing left to train: its schedule ran out or its validation stopped it."""
-    from .train import PATIENCE
-    return state["step"] >= state["total"] or state.get("since_best", 0) >= PATIENCE
-
-
 def park(name, run_directory, parked=PARKED):
     """Copies the run's checkpoint and best model to parked/NAME/; False when the run has no checkpoint. A
     finished run is parked without its optimiser's state, which only a further step would read: Adam's two
     moments are twice the model (a wider model's checkpoint would pass the repository's 25 MB a file)."""
+    from .train import finished
     if not (run_directory / "checkpoint.pt").exists():
         return False
     target = parked / name
     target.mkdir(parents=True, exist_ok=True)
-    for file in RUN_FILES:
-        if (run_directory / file).exists():
-            shutil.copy2(run_directory / file, target / file)
-    state = torch.load(target / "checkpoint.pt", map_location="cpu", weights_only=False)
-    if finished(state) and "optimiser" in state:
+    state = torch.load(run_directory / "checkpoint.pt", map_location="cpu", weights_only=False)
+    if "optimiser" in state and finished(state["step"], state["total"], state.get("since_best", 0)):
         del state["optimiser"]
         torch.save(state, target / "checkpoint.pt")
+    else:
+        shutil.copy2(run_directory / "checkpoint.pt", target / "checkpoint.pt")
+    if (run_directory / "best.pt").exists():
+        shutil.copy2(run_directory / "best.pt", target / "best.pt")
     return True
 
 

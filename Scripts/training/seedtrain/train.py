@@ -31,6 +31,11 @@ PATIENCE = 8            # validations without improvement before training stops
 MIN_GAIN = 0.002        # the improvement on the validation score that counts
 
 
+def finished(step, total, since_best):
+    """Whether a run has nothing left to train: its schedule ran out or its validation stopped it."""
+    return step >= total or since_best >= PATIENCE
+
+
 def load_family(name):
     return importlib.import_module(f"seedtrain.{name}").FAMILY
 
@@ -108,7 +113,7 @@ class Run:
 
     @property
     def done(self):
-        return self.step >= self.total or self.stopped_early
+        return finished(self.step, self.total, self.since_best)
 
     def validate(self, started):
         result = self.validator.measure(self.model) | {"step": self.step}
