@@ -27,7 +27,7 @@ PAPERS = {
                   "bottleneck residual modules, 7×7 stride-2 stem + max pool to 64×64; *Stacked hourglass with "
                   "intermediate supervision*: heatmaps after every stack, mapped back by 1×1 convs and added to "
                   "the next stack's input; every stack's heatmaps are outputs of the graph.",
-                  "2 stacks, 48 features, stem 24, one residual module per location",
+                  "2 stacks, 64 features, stem 32, one residual module per location",
                   "8 stacks, 256 features, stem 64"),
     "mca": ("Multi-Context Attention", "Chu, Yang, Ouyang, Ma, Yuille, Wang: *Multi-Context Attention for Human "
             "Pose Estimation*, CVPR 2017",
