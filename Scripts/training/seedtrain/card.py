@@ -148,13 +148,15 @@ def footage_lines(rows):
     return lines
 
 
-def validation_text(validation, steps, clear_score):
-    """What the validation view said of the exported step; a run stopped before its first validation has none."""
+def validation_text(validation, steps):
+    """What the validation view said of the exported step; a run stopped before its first validation has none.
+    The rejection threshold is the one the record was measured at (records made before it was kept name none)."""
     if not validation:
         return f"No validation yet: step {steps} was exported as the last checkpoint."
+    threshold = f" (mean score < {validation['clear_score']:g})" if "clear_score" in validation else ""
     return (f"The validation view chose step {steps}: agreement with the teacher there PCK@0.05 "
             f"{validation['pck05']:.3f}, PCK@0.1 {validation['pck10']:.3f}; crops without a person "
-            f"rejected (mean score < {clear_score:g}) {validation['rejected']:.2f}.")
+            f"rejected{threshold} {validation['rejected']:.2f}.")
 
 
 def write(name):
@@ -239,7 +241,7 @@ def write(name):
         f"- Optimiser: {schedule_text(family, export)}.",
         f"- Trained: {trained['steps']} steps ({trained['why']}), {trained['minutes']:.0f} minutes on this 2-core machine "
         f"shared with other jobs (torch {export['torch']}, 2 threads{', bfloat16 autocast' if trained['bf16'] else ''}). "
-        f"{validation_text(export.get('validation'), steps, family.clear_score)}",
+        f"{validation_text(export.get('validation'), steps)}",
         f"- Command: `Scripts/training/train-seed.sh {name}` (resumes from `.runs-seedtrain/{name}/checkpoint.pt`; "
         f"`--full` trains the paper's configuration).",
         "",

@@ -4,6 +4,7 @@ A family module defines a subclass with its network (`build`), its release's inp
 and its training targets; train.py, export.py and evaluate.py work through this interface only.
 """
 import copy
+import json
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import torch
 
 import keypoint_codecs as codecs
 
-from . import crops
+from . import crops, footage
 from .keypoints import FLIP_INDICES, NUM_KEYPOINTS
 
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
@@ -47,9 +48,6 @@ class Family:
     input_w, input_h = 192, 256
     mean, std = IMAGENET_MEAN, IMAGENET_STD      # applied to RGB 0-255, outside the exported graph
     codec = "msra"
-    # The pipeline's clear_score (Pipelines/FAMILY/pipeline.json): a crop whose mean keypoint score is below it
-    # holds nobody, for posepipe and for validation alike.
-    clear_score = 0.3
     # (steps, batch, learning rate) for the shipped CPU model and for the paper's configuration; every
     # family sets both.
     small_schedule = None
@@ -69,6 +67,13 @@ class Family:
         other = copy.copy(self)
         other.full = full
         return other
+
+    @property
+    def clear_score(self):
+        """The shipped pipeline's clear_score: a crop whose mean keypoint score is below it holds nobody, for
+        posepipe and for validation alike, so it is read from Pipelines/FAMILY/pipeline.json, not kept twice."""
+        description = json.loads((footage.REPO / "Pipelines" / self.name / "pipeline.json").read_text())
+        return float(description["pose"]["clear_score"])
 
     def schedule(self, full):
         return self.full_schedule if full else self.small_schedule

@@ -53,9 +53,10 @@ class Validator:
             errors.extend((np.linalg.norm(points[i] - self.keypoints[i], axis=1)[self.clear[i]] / size).tolist())
         e = np.array(errors)
         absent = ~self.person
+        clear_score = self.family.clear_score
         result = {"pck05": float((e < 0.05).mean()), "pck10": float((e < 0.1).mean()), "median": float(np.median(e)),
-                  "persons": int(self.person.sum()), "without": int(absent.sum()),
-                  "rejected": float((scores[absent].mean(1) < self.family.clear_score).mean()) if absent.any() else None,
-                  "kept": float((scores[self.person].mean(1) >= self.family.clear_score).mean())}
+                  "persons": int(self.person.sum()), "without": int(absent.sum()), "clear_score": clear_score,
+                  "rejected": float((scores[absent].mean(1) < clear_score).mean()) if absent.any() else None,
+                  "kept": float((scores[self.person].mean(1) >= clear_score).mean())}
         result["score"] = (result["pck05"] + result["pck10"]) / 2
         return result

@@ -131,10 +131,16 @@ def test_every_clip_gets_the_same_share_of_the_draws():
 
 def test_a_card_of_a_run_stopped_before_its_first_validation_says_so():
     from seedtrain.card import validation_text
-    assert validation_text(None, 118, 0.3) == "No validation yet: step 118 was exported as the last checkpoint."
-    chosen = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0}, 150, 0.6)
+    assert validation_text(None, 118) == "No validation yet: step 118 was exported as the last checkpoint."
+    chosen = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0, "clear_score": 0.6}, 150)
     assert chosen.startswith("The validation view chose step 150") and "PCK@0.1 0.700" in chosen
     assert "(mean score < 0.6)" in chosen
+
+
+def test_a_card_names_only_the_rejection_threshold_its_record_was_measured_at():
+    from seedtrain.card import validation_text
+    unrecorded = validation_text({"pck05": 0.5, "pck10": 0.7, "rejected": 1.0}, 150)
+    assert "mean score <" not in unrecorded and unrecorded.endswith("rejected 1.00.")
 
 
 def test_a_keypoint_on_the_other_sides_joint_counts_as_the_other_side():
