@@ -37,7 +37,7 @@ PAPERS = {
             "refining the stack's features, summed); the *CRF* as 3 mean-field iterations "
             "Q ← sigmoid(s + k∗Q) with one spatial conv k shared by all iterations; *holistic* attention "
             "in the early stacks, *part* attention (one CRF map and 1×1 head per keypoint) in the last ones.",
-            "2 stacks, 32 features, stem 16; stack 1 holistic, stack 2 part attention",
+            "2 stacks, 48 features, stem 24; stack 1 holistic, stack 2 part attention",
             "8 stacks, 256 features, stem 64; holistic in stacks 1–4, part attention in 5–8"),
     "mspn": ("MSPN", "Li, Wang, Yu, Zeng, Chen, Zhang, Zhou, Sun: *Rethinking on Multi-Stage Networks for Human "
              "Pose Estimation*, 2019",
@@ -47,7 +47,7 @@ PAPERS = {
              "the previous stage's down and up paths, through 1×1 convs, is added to the next stage's down path; "
              "*coarse-to-fine supervision*: Gaussian kernels 15/11/9/7 over the units of a stage, 11/9/7/5 in the "
              "last stage, with online hard keypoint mining (top 8 of 17) on the last stage's finest unit.",
-             "2 stages, one bottleneck per level (planes 16/32/64/128), 64-channel up paths, stem 32",
+             "2 stages, two bottlenecks per level (planes 16/32/64/128), 64-channel up paths, stem 32",
              "4 stages, ResNet-50 per stage (3/4/6/3 bottlenecks), 256-channel up paths (4×MSPN-50)"),
     "tfpose": ("TFPose", "Mao, Ge, Shen, Tian, Wang, Wang: *TFPose: Direct Human Pose Estimation with "
                "Transformers*, 2021",
