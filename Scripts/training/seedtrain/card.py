@@ -181,8 +181,8 @@ def write(name):
         f"- Paper: {paper}.",
         f"- {architecture}",
         f"- Shipped (CPU budget): {small}. Parameters {export['parameters']:,}; "
-        f"{2 * export['macs'] / 1e9:.3f} GFLOPs per crop ({export['macs'] / 1e9:.3f} G multiply-adds, counted by "
-        "forward hooks on convolutions, linear layers and attention).",
+        f"{2 * export['macs'] / 1e9:.3f} GFLOPs per crop ({export['macs'] / 1e9:.3f} G multiply-adds, counted over "
+        "every convolution the forward runs, and linear layers and attention).",
         f"- Paper configuration (`--full`, for a GPU): {full}; {export['parameters_full']:,} parameters.",
         "",
         "## Interface",

@@ -1,15 +1,30 @@
-"""Multiply-accumulates per crop, counted by forward hooks on the layers that carry the arithmetic
-(convolutions, linear layers, attention's matrix products); FLOPs are reported as 2 x MACs."""
+"""Multiply-accumulates per crop: every 2-D convolution the forward runs, and forward hooks on the other
+layers that carry the arithmetic (transposed convolutions, linear layers, attention's matrix products); FLOPs
+are reported as 2 x MACs."""
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
+from torch.overrides import TorchFunctionMode
+
+
+class Convolutions(TorchFunctionMode):
+    """Counts every 2-D convolution, a module's or one a forward calls itself (MCA's parts run as one conv
+    made from their modules' weights, which no module hook sees)."""
+
+    def __init__(self, macs):
+        super().__init__()
+        self.macs = macs
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        output = func(*args, **(kwargs or {}))
+        if func in (F.conv2d, torch.conv2d):
+            weight = args[1] if len(args) > 1 else kwargs["weight"]
+            self.macs[0] += output.numel() * weight.shape[1] * weight.shape[2] * weight.shape[3]
+        return output
 
 
 def count_macs(model, input_w, input_h):
     macs = [0]
-
-    def conv(module, inputs, output):
-        kernel = module.weight.shape[1] * module.weight.shape[2] * module.weight.shape[3]
-        macs[0] += output.numel() * kernel
 
     def linear(module, inputs, output):
         macs[0] += output.numel() * module.in_features
@@ -22,20 +37,17 @@ def count_macs(model, input_w, input_h):
 
     hooks = []
     for m in model.modules():
-        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
-            if isinstance(m, nn.ConvTranspose2d):
-                hooks.append(m.register_forward_hook(
-                    lambda mod, i, o: macs.__setitem__(0, macs[0] + i[0].numel() * mod.weight.shape[1]
-                                                       * mod.weight.shape[2] * mod.weight.shape[3])))
-            else:
-                hooks.append(m.register_forward_hook(conv))
+        if isinstance(m, nn.ConvTranspose2d):
+            hooks.append(m.register_forward_hook(
+                lambda mod, i, o: macs.__setitem__(0, macs[0] + i[0].numel() * mod.weight.shape[1]
+                                                   * mod.weight.shape[2] * mod.weight.shape[3])))
         elif isinstance(m, nn.Linear):
             hooks.append(m.register_forward_hook(linear))
         elif isinstance(m, nn.MultiheadAttention):
             hooks.append(m.register_forward_hook(attention))
     was_training = model.training
     model.eval()
-    with torch.no_grad():
+    with torch.no_grad(), Convolutions(macs):
         model(torch.zeros(1, 3, input_h, input_w))
     model.train(was_training)
     for h in hooks:
