@@ -1,6 +1,6 @@
-"""Multiply-accumulates per crop: every 2-D convolution the forward runs, and forward hooks on the other
-layers that carry the arithmetic (transposed convolutions, linear layers, attention's matrix products); FLOPs
-are reported as 2 x MACs."""
+"""Multiply-accumulates per crop: every 2-D convolution the forward runs (plain or transposed), and forward
+hooks on the other layers that carry the arithmetic (linear layers, attention's matrix products); FLOPs are
+reported as 2 x MACs."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -8,8 +8,8 @@ from torch.overrides import TorchFunctionMode
 
 
 class Convolutions(TorchFunctionMode):
-    """Counts every 2-D convolution, a module's or one a forward calls itself (MCA's parts run as one conv
-    made from their modules' weights, which no module hook sees)."""
+    """Counts every 2-D convolution, plain or transposed, a module's or one a forward calls itself (MCA's parts
+    run as one conv made from their modules' weights, which no module hook sees)."""
 
     def __init__(self, macs):
         super().__init__()
@@ -17,9 +17,13 @@ class Convolutions(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         output = func(*args, **(kwargs or {}))
-        if func in (F.conv2d, torch.conv2d):
+        if func in (F.conv2d, torch.conv2d, F.conv_transpose2d, torch.conv_transpose2d):
             weight = args[1] if len(args) > 1 else kwargs["weight"]
-            self.macs[0] += output.numel() * weight.shape[1] * weight.shape[2] * weight.shape[3]
+            kernel = weight.shape[1] * weight.shape[2] * weight.shape[3]
+            # A conv's every output value takes a kernel of inputs; a transposed conv's every input value
+            # spreads over a kernel of outputs.
+            transposed = func in (F.conv_transpose2d, torch.conv_transpose2d)
+            self.macs[0] += (args[0].numel() if transposed else output.numel()) * kernel
         return output
 
 
@@ -37,11 +41,7 @@ def count_macs(model, input_w, input_h):
 
     hooks = []
     for m in model.modules():
-        if isinstance(m, nn.ConvTranspose2d):
-            hooks.append(m.register_forward_hook(
-                lambda mod, i, o: macs.__setitem__(0, macs[0] + i[0].numel() * mod.weight.shape[1]
-                                                   * mod.weight.shape[2] * mod.weight.shape[3])))
-        elif isinstance(m, nn.Linear):
+        if isinstance(m, nn.Linear):
             hooks.append(m.register_forward_hook(linear))
         elif isinstance(m, nn.MultiheadAttention):
             hooks.append(m.register_forward_hook(attention))
