@@ -3,8 +3,8 @@
 
 Runs `posepipe VIEW --pipeline NAME` for each setting asked and compares it end to end with `posepipe VIEW` (the
 default pipeline, the families' teacher), as end_to_end.py does: the flip test off and on, and each `clear_score`
-given (a copy of the pipeline's description with that score). VIEW is pose2sim's Demo_MultiPerson cam04, the view
-seed training sets aside to choose checkpoints, which no retrained family trained on. Prints a Markdown table:
+given (a copy of the pipeline's description with that score). VIEW is the clip seed training sets aside to choose
+checkpoints (seedtrain/footage.py), which no family trained on. Prints a Markdown table:
 PCK@0.05 and PCK@0.1 over the default pipeline's clear keypoints, its people left without a partner, and people a
 frame (distinct ids).
 

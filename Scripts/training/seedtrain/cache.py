@@ -92,8 +92,8 @@ def select_negatives(frames, chosen, frame_size, rng, tries=30):
 class Writer:
     """Patches into a memory-mapped .npy and their labels, written under temporary names and renamed last."""
 
-    def __init__(self, folder, stem, count):
-        self.folder, self.stem = folder, stem
+    def __init__(self, folder, stem, count, sources=()):
+        self.folder, self.stem, self.sources = folder, stem, sorted(sources)
         self.patches = np.lib.format.open_memmap(folder / f"{stem}_patches.tmp.npy", mode="w+", dtype=np.uint8,
                                                  shape=(count, PATCH, PATCH, 3))
         self.keypoints = np.zeros((count, NUM_KEYPOINTS, 2), np.float32)
@@ -124,8 +124,9 @@ class Writer:
         self.patches.flush()
         del self.patches
         os.replace(self.folder / f"{self.stem}_patches.tmp.npy", self.folder / f"{self.stem}_patches.npy")
-        np.savez(self.folder / f"{self.stem}.tmp.npz", keypoints=self.keypoints, clear=self.clear,
-                 box_wh=self.box_wh, person=self.person, weight=self.weight, clips=np.array(self.clips), frames=np.array(self.frames))
+        np.savez(self.folder / f"{self.stem}.tmp.npz", sources=np.array(self.sources, dtype=str),
+                 keypoints=self.keypoints, clear=self.clear, box_wh=self.box_wh, person=self.person,
+                 weight=self.weight, clips=np.array(self.clips), frames=np.array(self.frames))
         os.replace(self.folder / f"{self.stem}.tmp.npz", self.folder / f"{self.stem}.npz")
 
 
@@ -145,7 +146,8 @@ def plan(clip_path, rng):
 
 def write_split(folder, stem, clip_paths, seed):
     plans = {p: plan(p, np.random.default_rng([seed, sum(p.name.encode())])) for p in sorted(clip_paths)}
-    writer = Writer(folder, stem, sum(len(v) for by_frame in plans.values() for v in by_frame.values()))
+    writer = Writer(folder, stem, sum(len(v) for by_frame in plans.values() for v in by_frame.values()),
+                    [p.name for p in clip_paths])
     for clip_path, by_frame in plans.items():
         for index, frame in enumerate(teacher.decode_frames(clip_path)):
             for box, person, weight in by_frame.get(index, []):
@@ -153,11 +155,20 @@ def write_split(folder, stem, clip_paths, seed):
     writer.close()
 
 
+def sources(paths):
+    """The clips the cache is cut from, split by split: a run's checkpoint records them (train.py), and a cache
+    cut from other clips is cut again."""
+    return {split: sorted(p.name for p in paths[split]) for split in ("train", "validation")}
+
+
 def build(paths, seed=0):
-    """.data-seedtrain/cache/{train,validation}{_patches.npy,.npz}, each made once."""
+    """.data-seedtrain/cache/{train,validation}{_patches.npy,.npz}, each made once for its list of clips."""
     folder = teacher.DATA / "cache"
     folder.mkdir(parents=True, exist_ok=True)
+    wanted = sources(paths)
     for split in ("train", "validation"):
-        if not (folder / f"{split}.npz").exists():
-            write_split(folder, split, paths[split], seed)
+        labels = folder / f"{split}.npz"
+        if labels.exists() and np.load(labels).get("sources", np.array([])).tolist() == wanted[split]:
+            continue
+        write_split(folder, split, paths[split], seed)
     return folder

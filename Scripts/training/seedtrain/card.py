@@ -148,6 +148,10 @@ def footage_lines(rows):
     return lines
 
 
+def validation_clips():
+    return ", ".join(f"`{c.name}` ({c.content})" for c in footage.CLIPS if c.split == "validation")
+
+
 def validation_text(validation, steps):
     """What the validation view said of the exported step; a run stopped before its first validation has none.
     The rejection threshold is the one the record was measured at (records made before it was kept name none)."""
@@ -231,10 +235,11 @@ def write(name):
         *footage_lines(rows),
         "",
         f"Total {sum(r[2] for r in rows)} person crops (weight {sum(r[3] for r in rows):.0f}), "
-        f"{sum(r[4] for r in rows)} crops without a person, {clear} clear keypoints. `Demo_Batch/Trial_2` is "
-        "byte-identical to `Demo_MultiPerson` and used once. `Demo_SinglePerson` and `Demo_Batch/Trial_1` were never "
-        "used for training, tuning, validation or augmentation statistics; `Demo_MultiPerson` cam04 is the "
-        "validation view (not trained on).",
+        f"{sum(r[4] for r in rows)} crops without a person, {clear} clear keypoints. The validation view is "
+        f"{validation_clips()} (not trained on). `Demo_SinglePerson` and `Demo_Batch/Trial_1` were never used for "
+        "training, tuning, validation or augmentation statistics, and neither was `Demo_MultiPerson` (and its copy "
+        "`Demo_Batch/Trial_2`): it is the same capture of the same man from the same cameras, re-rendered with a "
+        "woman added (`seedtrain/derivatives.py` finds and refuses it).",
         "",
         "- Augmentation: mirror (p 0.5, COCO flip pairs), scale ×U(0.7, 1.3), rotation U(±30°) on 60 % of crops, "
         "box shift up to 16 % on 30 %, brightness/contrast/saturation ×U(0.75, 1.25).",

@@ -1,7 +1,9 @@
 """Do the teacher's labels move toward the truth? Four calibrated views of one scene say so without a human.
 
 pose2sim==0.10.49's Demo_MultiPerson is four synchronised, calibrated cameras (Calib.qca.txt, read by cameras.py)
-of two people; its clips are training footage (cam01-03) and the validation view (cam04), never held-out footage.
+of two people. It is a re-render of the held-out Demo_SinglePerson capture (footage.py's "derived" split), so no model
+learns from it or is chosen by it; this check only compares teacher variants, and its verdict (flip test, offline
+smoothing, both detectors) holds for any footage.
 For each teacher variant, per frame:
 1. the people of the four views are associated: every way of giving each view's people (at most MAX_PEOPLE, the
    clearest) to as many slots as the busiest view has people is tried, and the one whose triangulation

@@ -43,10 +43,10 @@ def park(name, run_directory, parked=PARKED):
     return True
 
 
-def unpark(name, run_directory, seed, total, parked=PARKED, shapes=None):
+def unpark(name, run_directory, seed, total, parked=PARKED, shapes=None, footage=None):
     """Copies the parked run into an empty run folder when it is of this configuration (seed, step count and,
-    when `shapes` is given, the model's parameter shapes: a family whose width changed starts afresh); True
-    when it did."""
+    when given, the model's parameter shapes and the footage its crops were cut from: a family whose width or
+    footage changed starts afresh); True when it did."""
     source = parked / name
     if (run_directory / "checkpoint.pt").exists() or not (source / "checkpoint.pt").exists():
         return False
@@ -57,6 +57,9 @@ def unpark(name, run_directory, seed, total, parked=PARKED, shapes=None):
         return False
     if shapes is not None and {k: tuple(v.shape) for k, v in state["model"].items()} != shapes:
         print(f"{name}: the parked run is of another architecture; starting afresh", flush=True)
+        return False
+    if footage is not None and state.get("footage") != footage:
+        print(f"{name}: the parked run was trained on other footage; starting afresh", flush=True)
         return False
     run_directory.mkdir(parents=True, exist_ok=True)
     for file in RUN_FILES:

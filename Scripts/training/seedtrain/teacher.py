@@ -53,7 +53,9 @@ def run_teacher(paths):
     """Both runs over every clip. A folder run resumes (finished outputs are skipped), and labels once made
     are kept: they must not depend on the binary of the day."""
     every = [p for split in paths.values() for p in split]
-    parked.unpark_labels()
+    if parked.unpark_labels():
+        for clip in footage.CLIPS:
+            footage.relocate(clip)
     for run, options in RUNS.items():
         if all(label_path(run, p).exists() for p in every):
             continue
@@ -141,9 +143,10 @@ def decode_frames(path):
 
 def prepare(python=sys.executable):
     """Clips, labels and the crop cache, each made once."""
-    from . import cache
+    from . import cache, derivatives
     paths = footage.materialise(python)
     run_teacher(paths)
+    derivatives.refuse(paths, lambda p: [persons for persons, _ in read_teacher(p)], frame_size)
     return cache.build(paths)
 
 

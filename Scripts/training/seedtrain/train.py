@@ -19,6 +19,7 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from . import parked, teacher
@@ -50,6 +51,22 @@ def save(path, state):
     os.replace(tmp, path)
 
 
+def footage_of(cache):
+    """The clips the cache was cut from, by split (cache.sources): a run continues only on the footage it began on."""
+    return {split: np.load(cache / f"{split}.npz").get("sources", np.array([])).tolist()
+            for split in ("train", "validation") if (cache / f"{split}.npz").exists()}
+
+
+def set_aside(directory):
+    """Renames a run folder out of the way (its checkpoints stay for reading) and returns the new name."""
+    n = 1
+    while directory.with_name(f"{directory.name}-other-footage-{n}").exists():
+        n += 1
+    target = directory.with_name(f"{directory.name}-other-footage-{n}")
+    directory.rename(target)
+    return target
+
+
 def bf16_supported():
     """bfloat16 autocast pays only where the CPU computes in it (AVX-512 BF16 or AMX)."""
     flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
@@ -78,6 +95,7 @@ class Run:
         self.optimiser = self.family.optimiser(self.model.parameters(), self.base_lr, full)
         self.step, self.seconds, self.best, self.since_best, self.history = 0, 0.0, None, 0, []
         self.cache = cache
+        self.footage = footage_of(cache)
         self.validator = Validator(cache, self.family) if (cache / "validation.npz").exists() else None
 
     @property
@@ -86,7 +104,15 @@ class Run:
 
     def resume(self):
         shapes = {k: tuple(v.shape) for k, v in self.model.state_dict().items()}
-        if not self.full and parked.unpark(self.name, self.directory, self.seed, self.total, shapes=shapes):
+        if self.checkpoint.exists():
+            state = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
+            if state.get("footage") != self.footage:
+                moved = set_aside(self.directory)
+                print(f"{self.name}: the run in {self.directory} was trained on other footage; moved to {moved.name}, "
+                      "starting afresh", flush=True)
+                self.directory.mkdir(parents=True)
+        if not self.full and parked.unpark(self.name, self.directory, self.seed, self.total, shapes=shapes,
+                                           footage=self.footage):
             print(f"{self.name}: resuming the parked run (Scripts/training/parked/{self.name})", flush=True)
         if not self.checkpoint.exists():
             return
@@ -105,7 +131,8 @@ class Run:
                 "torch_rng": torch.get_rng_state(), "step": self.step, "total": self.total, "seed": self.seed,
                 "batch": self.batch, "lr": self.base_lr, "full": self.full, "optimiser_name": type(self.optimiser).__name__,
                 "seconds": self.seconds + time.time() - started, "crops": self.crops, "best": self.best,
-                "since_best": self.since_best, "history": self.history, "torch": torch.__version__, "bf16": self.bf16}
+                "since_best": self.since_best, "history": self.history, "torch": torch.__version__, "bf16": self.bf16,
+                "footage": self.footage}
 
     @property
     def stopped_early(self):
@@ -125,7 +152,7 @@ class Run:
                                                "batch": self.batch, "lr": self.base_lr,
                                                "seconds": self.seconds + time.time() - started, "crops": self.crops,
                                                "optimiser_name": type(self.optimiser).__name__,
-                                               "torch": torch.__version__})
+                                               "torch": torch.__version__, "footage": self.footage})
         else:
             self.since_best += 1
         print(f"{self.name}: validation at step {self.step}: PCK@0.05 {result['pck05']:.3f} PCK@0.1 "

@@ -8,9 +8,10 @@ import torch
 from seedtrain import parked
 
 
-def make_run(folder, seed=0, total=10, step=4, since_best=0):
+def make_run(folder, seed=0, total=10, step=4, since_best=0, footage=None):
     folder.mkdir(parents=True)
     torch.save({"seed": seed, "total": total, "step": step, "since_best": since_best, "model": {"w": torch.arange(3.0)},
+                "footage": footage,
                 "optimiser": {"state": {0: torch.zeros(3)}}}, folder / "checkpoint.pt")
     torch.save({"step": 2, "model": {"w": torch.ones(3)}}, folder / "best.pt")
 
@@ -54,6 +55,11 @@ def test_a_parked_run_of_another_configuration_is_not_resumed(tmp_path):
     assert not (tmp_path / "a/mca/checkpoint.pt").exists()
     assert not parked.unpark("mca", tmp_path / "c/mca", seed=0, total=10, parked=shelf, shapes={"w": (4,)}), "wider"
     assert parked.unpark("mca", tmp_path / "d/mca", seed=0, total=10, parked=shelf, shapes={"w": (3,)})
+    # A run begun before its footage changed (clips added, moved between splits, or refused) starts afresh.
+    assert not parked.unpark("mca", tmp_path / "e/mca", seed=0, total=10, parked=shelf, footage={"train": ["a.mp4"]})
+    make_run(tmp_path / "runs/hourglass", footage={"train": ["a.mp4"]})
+    parked.park("hourglass", tmp_path / "runs/hourglass", parked=shelf)
+    assert parked.unpark("hourglass", tmp_path / "f/hourglass", seed=0, total=10, parked=shelf, footage={"train": ["a.mp4"]})
     assert not parked.park("hrnet", tmp_path / "runs/hrnet", parked=shelf), "no run, nothing parked"
 
 
