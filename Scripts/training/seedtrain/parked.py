@@ -68,15 +68,33 @@ def unpark(name, run_directory, seed, total, parked=PARKED, shapes=None, footage
     return True
 
 
+def label_names(files):
+    """The clips a set of label paths (RUN/SPLIT/CLIP.jsonl) covers, per run, whatever their split."""
+    return {(Path(f).parts[-3], Path(f).name) for f in files if f.endswith(".jsonl")}
+
+
 def park_labels(data=footage.DATA, parked=PARKED):
-    """Packs data/teacher/ once: the parked labels are the labels, whatever binary later runs."""
+    """Packs the labels of data/teacher/ that the archive lacks, once per clip and run: the parked labels are the
+    labels, whatever binary later runs, and a clip added to the footage joins them as it was first labelled."""
+    if not (data / "teacher").is_dir():
+        return False
     archive = parked / LABELS
-    if archive.exists() or not (data / "teacher").is_dir():
+    packed = set()
+    if archive.exists():
+        with tarfile.open(archive) as tar:
+            packed = label_names(tar.getnames())
+    new = [p for p in sorted((data / "teacher").rglob("*.jsonl")) if not label_names([str(p)]) <= packed]
+    if not new:
         return False
     parked.mkdir(parents=True, exist_ok=True)
     tmp = archive.with_suffix(".tmp")
     with tarfile.open(tmp, "w:gz") as tar:
-        tar.add(data / "teacher", arcname="teacher", filter=_without_owner)
+        if archive.exists():
+            with tarfile.open(archive) as old:
+                for member in old.getmembers():
+                    tar.addfile(member, old.extractfile(member) if member.isfile() else None)
+        for path in new:
+            tar.add(path, arcname=str(Path("teacher") / path.relative_to(data / "teacher")), filter=_without_owner)
     os.replace(tmp, archive)
     return True
 

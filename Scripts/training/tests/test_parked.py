@@ -71,9 +71,15 @@ def test_labels_are_parked_once_and_unpacked_only_where_none_are(tmp_path):
     assert parked.park_labels(data, parked=shelf)
     label.write_text("changed\n")
     assert not parked.park_labels(data, parked=shelf), "labels once parked are kept"
+    added = data / "teacher/blazepose/validation/new.mp4.jsonl"
+    added.parent.mkdir(parents=True)
+    added.write_text('{"frame":1}\n')
+    assert parked.park_labels(data, parked=shelf), "a clip added to the footage joins the parked labels"
+    assert not parked.park_labels(data, parked=shelf)
     fresh = tmp_path / "fresh"
     assert parked.unpark_labels(fresh, parked=shelf)
     assert (fresh / "teacher/blazepose/train/clip.mp4.jsonl").read_text() == '{"frame":0}\n'
+    assert (fresh / "teacher/blazepose/validation/new.mp4.jsonl").read_text() == '{"frame":1}\n'
     assert not parked.unpark_labels(data, parked=shelf), "labels present: nothing unpacked"
     assert label.read_text() == "changed\n"
 

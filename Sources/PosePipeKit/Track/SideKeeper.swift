@@ -20,7 +20,8 @@ import Foundation
 /// stays so. Decisions use positions only.
 public struct SideKeeper: Sendable {
     /// Thresholds, set on the tuning footage (`Fixtures/pose2sim_multiperson_cam02.mp4`, the other three
-    /// views of that scene and the sports2d clip); the evaluation views were never used.
+    /// views of that scene and the sports2d clip); the evaluation views were never used, but the MultiPerson
+    /// scene is a re-render of their capture, so they are not independent of these values.
     public struct Parameters: Sendable, Equatable {
         /// The winning reading costs at most this fraction of the other …
         public var ratio = 0.5
