@@ -27,7 +27,9 @@ def found(person, candidates, scale):
     points = person.keypoints * scale
     for other in candidates:
         both = person.clear & other.clear
-        if both.sum() >= MIN_KEYPOINTS and np.median(np.linalg.norm(other.keypoints[both] - points[both], axis=1)) < MATCH * side:
+        if both.sum() < MIN_KEYPOINTS:
+            continue
+        if np.median(np.linalg.norm(other.keypoints[both] - points[both], axis=1)) < MATCH * side:
             return True
     return False
 
@@ -69,17 +71,11 @@ def main():
     from . import footage, teacher
     paths = footage.materialise(sys.executable)
     teacher.run_teacher(paths)
-    read = {}
-
-    def persons(path):
-        if path not in read:
-            read[path] = [p for p, _ in teacher.read_teacher(path)]
-        return read[path]
-
+    clips = {p: (teacher.teachable_persons(p), teacher.frame_size(p)) for split in paths.values() for p in split}
     for held in paths["heldout"]:
         for split in ("train", "validation", "derived"):
             for path in paths[split]:
-                share = shared_share(persons(held), persons(path), teacher.frame_size(held), teacher.frame_size(path))
+                share = shared_share(clips[held][0], clips[path][0], clips[held][1], clips[path][1])
                 print(f"{held.name}\t{split}\t{path.name}\t{share:.2f}")
 
 

@@ -111,6 +111,11 @@ def read_teacher(clip_path):
     return frames
 
 
+def teachable_persons(clip_path):
+    """Per frame of a clip, its teachable persons (read_teacher without the boxes)."""
+    return [persons for persons, _ in read_teacher(clip_path)]
+
+
 def frame_size(path):
     """(width, height) of the clip's frames as displayed (a rotation of 90 or 270 degrees swaps them)."""
     probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
@@ -146,7 +151,7 @@ def prepare(python=sys.executable):
     from . import cache, derivatives
     paths = footage.materialise(python)
     run_teacher(paths)
-    derivatives.refuse(paths, lambda p: [persons for persons, _ in read_teacher(p)], frame_size)
+    derivatives.refuse(paths, teachable_persons, frame_size)
     return cache.build(paths)
 
 

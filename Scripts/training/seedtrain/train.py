@@ -104,19 +104,21 @@ class Run:
 
     def resume(self):
         shapes = {k: tuple(v.shape) for k, v in self.model.state_dict().items()}
+        state = None
         if self.checkpoint.exists():
-            state = torch.load(self.checkpoint, map_location="cpu", weights_only=False)
-            if state.get("footage") != self.footage:
-                moved = set_aside(self.directory)
-                print(f"{self.name}: the run in {self.directory} was trained on other footage; moved to {moved.name}, "
-                      "starting afresh", flush=True)
-                self.directory.mkdir(parents=True)
+            state = torch.load(self.checkpoint, map_location=self.device, weights_only=False)
+        if state is not None and state.get("footage") != self.footage:
+            moved = set_aside(self.directory)
+            print(f"{self.name}: the run in {self.directory} was trained on other footage; moved to {moved.name}, "
+                  "starting afresh", flush=True)
+            self.directory.mkdir(parents=True)
+            state = None
         if not self.full and parked.unpark(self.name, self.directory, self.seed, self.total, shapes=shapes,
                                            footage=self.footage):
             print(f"{self.name}: resuming the parked run (Scripts/training/parked/{self.name})", flush=True)
-        if not self.checkpoint.exists():
+            state = torch.load(self.checkpoint, map_location=self.device, weights_only=False)
+        if state is None:
             return
-        state = torch.load(self.checkpoint, map_location=self.device, weights_only=False)
         assert state["seed"] == self.seed and state["total"] == self.total, "checkpoint is from another configuration"
         self.model.load_state_dict(state["model"])
         if "optimiser" in state:     # a finished run is parked without it (parked.py): nothing steps again
